@@ -1,0 +1,2 @@
+/** File utilities shared by EdgeSSL's file formats. */
+package io.edgessl.io;

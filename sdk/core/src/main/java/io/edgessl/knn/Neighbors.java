@@ -1,0 +1,58 @@
+package io.edgessl.knn;
+
+import java.util.List;
+
+/**
+ * The nearest neighbours of one query, most similar first (equal similarities: the earlier enrolled
+ * first). Immutable.
+ */
+public final class Neighbors {
+  private final float[] similarities;
+  private final long[] ids;
+  private final int[] labelIndices;
+  private final List<String> labelTable;
+
+  Neighbors(float[] similarities, long[] ids, int[] labelIndices, List<String> labelTable) {
+    this.similarities = similarities;
+    this.ids = ids;
+    this.labelIndices = labelIndices;
+    this.labelTable = labelTable;
+  }
+
+  /** Number of neighbours: {@code min(k, index size)}. */
+  public int size() {
+    return ids.length;
+  }
+
+  /** Cosine similarity of neighbour {@code i} to the query. */
+  public float similarity(int i) {
+    return similarities[i];
+  }
+
+  /** Id of neighbour {@code i}, as returned by {@link KnnIndex#add}. */
+  public long id(int i) {
+    return ids[i];
+  }
+
+  /** Label of neighbour {@code i}. */
+  public String label(int i) {
+    return labelTable.get(labelIndices[i]);
+  }
+
+  /** Position of neighbour {@code i}'s label in the index's label table. */
+  public int labelIndex(int i) {
+    return labelIndices[i];
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Neighbors[");
+    for (int i = 0; i < size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(label(i)).append('#').append(ids[i]).append('=').append(similarities[i]);
+    }
+    return sb.append(']').toString();
+  }
+}

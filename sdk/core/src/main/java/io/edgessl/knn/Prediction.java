@@ -1,0 +1,102 @@
+package io.edgessl.knn;
+
+import java.util.List;
+
+/**
+ * The labels of a k-NN classification ranked by score, best first. Every label of the index's label
+ * table is ranked: labels that received no vote follow with score zero, in table order, as in
+ * DINO's evaluation (where every class has a score), so top-5 is defined even when fewer than five
+ * labels were voted for.
+ *
+ * <p>Scores are the vote shares: they sum to one over the labels (for every {@link Vote} rule the
+ * ranking is the reference one; DINO's raw scores are these shares times a common factor).
+ */
+public final class Prediction {
+  private final List<String> labelTable;
+  private final int[] ranked;
+  private final double[] shares;
+  private final float nearestSimilarity;
+  private final boolean rejected;
+  private final Neighbors neighbors;
+
+  Prediction(
+      List<String> labelTable,
+      int[] ranked,
+      double[] shares,
+      float nearestSimilarity,
+      boolean rejected,
+      Neighbors neighbors) {
+    this.labelTable = labelTable;
+    this.ranked = ranked;
+    this.shares = shares;
+    this.nearestSimilarity = nearestSimilarity;
+    this.rejected = rejected;
+    this.neighbors = neighbors;
+  }
+
+  /** The best label (even when {@link #rejected()}: it is then the best guess). */
+  public String label() {
+    return labelTable.get(ranked[0]);
+  }
+
+  /** Index of the best label in the label table. */
+  public int labelIndex() {
+    return ranked[0];
+  }
+
+  /** Number of ranked labels (the size of the label table). */
+  public int size() {
+    return ranked.length;
+  }
+
+  /** The label at rank {@code r} (0 = best). */
+  public String label(int r) {
+    return labelTable.get(ranked[r]);
+  }
+
+  /** Label-table index of the label at rank {@code r}. */
+  public int labelIndex(int r) {
+    return ranked[r];
+  }
+
+  /** Vote share of the label at rank {@code r}, in [0, 1]. */
+  public double score(int r) {
+    return shares[r];
+  }
+
+  /** Whether the label-table index {@code label} is among the first {@code n} ranks. */
+  public boolean inTop(int label, int n) {
+    for (int r = 0; r < Math.min(n, ranked.length); r++) {
+      if (ranked[r] == label) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Cosine similarity of the nearest neighbour that carries the best label. */
+  public float nearestSimilarity() {
+    return nearestSimilarity;
+  }
+
+  /**
+   * Whether the open-set rule rejected this prediction: the nearest neighbour carrying the best
+   * label is less similar than the classifier's threshold, so the input is likely none of the
+   * enrolled labels.
+   */
+  public boolean rejected() {
+    return rejected;
+  }
+
+  /** The neighbours that voted. */
+  public Neighbors neighbors() {
+    return neighbors;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "Prediction[%s%s, share %.3f, nearest %.3f]",
+        label(), rejected ? " (rejected)" : "", shares[0], nearestSimilarity);
+  }
+}

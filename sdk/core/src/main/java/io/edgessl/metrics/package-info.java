@@ -1,0 +1,2 @@
+/** Evaluation metrics: classification accuracy, and later segmentation and tracking scores. */
+package io.edgessl.metrics;

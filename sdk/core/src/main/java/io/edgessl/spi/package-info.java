@@ -1,0 +1,5 @@
+/**
+ * Service provider interfaces: what backends and kernel providers implement. Applications do not
+ * call these directly.
+ */
+package io.edgessl.spi;

@@ -1,0 +1,112 @@
+package io.edgessl.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgessl.spi.PackedBank;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JavaKernelsTest {
+  /** Awkward sizes, after Lucene's TestVectorUtilSupport. */
+  static Stream<Arguments> shapes() {
+    int[] counts = {1, 3, 4, 63, 64, 65, 207, 702};
+    int[] dims = {1, 7, 13, 31, 64};
+    int[] queries = {1, 5, 9};
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (int n : counts) {
+      for (int d : dims) {
+        for (int q : queries) {
+          b.add(Arguments.of(n, d, q, Math.min(5, n) == 5 ? 5 : 3));
+        }
+      }
+    }
+    b.add(Arguments.of(300, 17, 7, 301)); // k > count
+    b.add(Arguments.of(130, 33, 261, 20)); // several query chunks
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "n={0} dim={1} queries={2} k={3}")
+  @MethodSource("shapes")
+  void blockedEqualsNaiveBitForBit(int n, int dim, int nq, int k) {
+    SplittableRandom r = new SplittableRandom(31L * n + dim * 7L + nq);
+    float[] rows = random(r, n * dim);
+    float[] queries = random(r, nq * dim + 3); // offset 3 below
+    float[] packed = pack(rows, n, dim);
+
+    float[] es = new float[nq * k];
+    int[] ei = new int[nq * k];
+    JavaKernels.searchRowMajor(rows, n, dim, queries, 3, nq, k, es, ei);
+    float[] as = new float[nq * k];
+    int[] ai = new int[nq * k];
+    JavaKernels.instance().searchPacked(packed, n, dim, queries, 3, nq, k, as, ai);
+
+    assertArrayEquals(ei, ai);
+    assertArrayEquals(es, as);
+    // and against an independent sort of all scores computed in double
+    for (int q = 0; q < nq; q++) {
+      Integer[] order = new Integer[n];
+      double[] s = new double[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+        float acc = 0;
+        for (int d = 0; d < dim; d++) {
+          acc += queries[3 + q * dim + d] * rows[i * dim + d];
+        }
+        s[i] = acc;
+      }
+      Arrays.sort(
+          order, (x, y) -> s[y] != s[x] ? Double.compare(s[y], s[x]) : Integer.compare(x, y));
+      for (int j = 0; j < k; j++) {
+        int expected = j < n ? order[j] : -1;
+        assertEquals(expected, ai[q * k + j], "query " + q + " rank " + j);
+      }
+    }
+  }
+
+  @Test
+  void tiesKeepTheLowerSlotFirst() {
+    int dim = 3;
+    float[] rows = {0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0};
+    float[] q = {0, 1, 0};
+    float[] s = new float[4];
+    int[] i = new int[4];
+    JavaKernels.instance().searchPacked(pack(rows, 5, dim), 5, dim, q, 0, 1, 4, s, i);
+    assertArrayEquals(new int[] {0, 2, 4, 1}, i);
+    assertArrayEquals(new float[] {1, 1, 1, 0}, s);
+  }
+
+  @Test
+  void missingNeighboursAreMarked() {
+    float[] rows = {1, 0};
+    float[] s = new float[3];
+    int[] i = new int[3];
+    JavaKernels.instance().searchPacked(pack(rows, 1, 2), 1, 2, new float[] {1, 0}, 0, 1, 3, s, i);
+    assertArrayEquals(new int[] {0, -1, -1}, i);
+    assertEquals(Float.NEGATIVE_INFINITY, s[1]);
+  }
+
+  static float[] pack(float[] rows, int n, int dim) {
+    float[] packed = new float[PackedBank.length(n, dim)];
+    float[] v = new float[dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows, i * dim, v, 0, dim);
+      PackedBank.put(packed, i, v, dim);
+    }
+    return packed;
+  }
+
+  static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      // a coarse grid makes exact ties between different vectors likely
+      x[i] = (float) (r.nextInt(-4, 5) / 4.0);
+    }
+    return x;
+  }
+}
