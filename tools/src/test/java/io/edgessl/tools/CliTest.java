@@ -1,0 +1,149 @@
+package io.edgessl.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgessl.io.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  @TempDir Path dir;
+  Path data;
+
+  /** Exit code, standard output and standard error of one invocation. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = EdgeSsl.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void tinyData() throws Exception {
+    data = Files.createDirectory(dir.resolve("fm"));
+    io.edgessl.tools.data.IdxTestData.write(data);
+  }
+
+  @Test
+  void evalKnnReportsAccuracyAndWritesJson() throws Exception {
+    Path json = dir.resolve("r.json");
+    Run r =
+        run(
+            "eval",
+            "knn",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "-k",
+            "1,3",
+            "--json",
+            json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("top-1"), r.out());
+    Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(json));
+    List<?> results = (List<?>) m.get("results");
+    assertEquals(2, results.size());
+    // The test split equals the training split: each image's nearest neighbour is itself.
+    assertEquals(1.0, ((Map<?, ?>) results.get(0)).get("top1"));
+    assertEquals(1L, ((Map<?, ?>) results.get(0)).get("k"));
+  }
+
+  @Test
+  void missingDataDirectoryIsAFailureNamingIt() {
+    Path none = dir.resolve("none");
+    Run r = run("eval", "knn", "--data", none.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertEquals("edgessl: Fashion-MNIST directory not found: " + none + "\n", r.err());
+  }
+
+  @Test
+  void damagedFileIsAFailureNamingIt() throws Exception {
+    Path f = data.resolve("train-images-idx3-ubyte");
+    byte[] b = Files.readAllBytes(f);
+    Files.write(f, java.util.Arrays.copyOf(b, b.length - 1));
+    Run r = run("eval", "knn", "--data", data.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertTrue(r.err().startsWith("edgessl: " + f + ": truncated"), r.err());
+    assertFalse(r.err().contains("Exception"), "no stack trace for a user's mistake: " + r.err());
+  }
+
+  @Test
+  void badArgumentsExitTwoWithTheValue() {
+    Run r = run("eval", "knn", "--data", data.toString(), "-k", "0");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: k must be positive: 0\n", r.err());
+
+    r = run("eval", "knn", "--data", data.toString(), "--vote", "plurality");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals(
+        "edgessl: unknown vote rule 'plurality'; expected dino, dinov2 or majority\n", r.err());
+
+    r = run("eval", "knn", "--data", data.toString(), "--threads", "0");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+
+    r = run("eval", "knn", "--dataset", "cifar10");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: unknown dataset 'cifar10'; supported: fashion-mnist\n", r.err());
+
+    r = run("eval", "knn", "-T", "-1", "--data", data.toString());
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: temperature must be positive: -1.0\n", r.err());
+
+    r = run("eval", "knn", "--no-such-option");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("Unknown option: '--no-such-option'"), r.err());
+  }
+
+  @Test
+  void jsonIsNotWrittenIntoAMissingDirectory() {
+    Path json = dir.resolve("missing-dir/r.json");
+    Run r = run("eval", "knn", "--quiet", "--data", data.toString(), "--json", json.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertTrue(r.err().contains("cannot write " + json), r.err());
+  }
+
+  @Test
+  void benchKnnComparesWithTheNaiveLoop() {
+    Run r =
+        run(
+            "bench",
+            "knn",
+            "--synthetic",
+            "300,20",
+            "--queries",
+            "40",
+            "--naive-queries",
+            "10",
+            "--runs",
+            "1",
+            "--warmup",
+            "0");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("naive per-query loop"), r.out());
+    assertTrue(r.out().contains("java blocked"), r.out());
+    assertFalse(r.err().contains("different from the naive loop"), r.err());
+  }
+
+  @Test
+  void helpAndVersion() {
+    Run r = run("--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("eval"), r.out());
+    assertEquals(0, run("--version").code());
+  }
+}
