@@ -2,6 +2,7 @@ package io.edgessl.kernels;
 
 import io.edgessl.spi.Kernels;
 import io.edgessl.spi.PackedBank;
+import io.edgessl.spi.PackedInt8Bank;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Arrays;
  *
  * <p>The sum over {@code d} runs in increasing order without fused multiply-add, so scores equal
  * those of a plain dot-product loop bit for bit.
+ *
+ * <p>INT8 search ({@link #searchPackedInt8}) has the same structure with exact {@code int}
+ * accumulators; its scores are those of every other implementation, bit for bit.
  */
 public final class JavaKernels implements Kernels {
   /** Queries multiplied together by the micro-kernel. */
@@ -51,6 +55,8 @@ public final class JavaKernels implements Kernels {
       int k,
       float[] outScores,
       int[] outSlots) {
+    KernelChecks.searchPacked(
+        bank, count, dim, queries, queryOffset, queryCount, k, outScores, outSlots);
     final int block = PackedBank.BLOCK;
     final int blocks = PackedBank.blocks(count);
     Arrays.fill(outScores, 0, queryCount * k, Float.NEGATIVE_INFINITY);
@@ -171,6 +177,162 @@ public final class JavaKernels implements Kernels {
     scores[at + 1] = s1;
     scores[at + 2] = s2;
     scores[at + 3] = s3;
+  }
+
+  @Override
+  public void searchPackedInt8(
+      byte[] bank,
+      float[] bankScales,
+      int count,
+      int dim,
+      byte[] queries,
+      float[] queryScales,
+      int firstQuery,
+      int queryCount,
+      int k,
+      float[] outScores,
+      int[] outSlots) {
+    KernelChecks.searchPackedInt8(
+        bank,
+        bankScales,
+        count,
+        dim,
+        queries,
+        queryScales,
+        firstQuery,
+        queryCount,
+        k,
+        outScores,
+        outSlots);
+    final int block = PackedInt8Bank.BLOCK;
+    final int pdim = PackedInt8Bank.paddedDim(dim);
+    final int blocks = PackedBank.blocks(count);
+    Arrays.fill(outScores, 0, queryCount * k, Float.NEGATIVE_INFINITY);
+    Arrays.fill(outSlots, 0, queryCount * k, -1);
+    final int[] filled = new int[queryCount];
+    final int[] dots = new int[QUERY_TILE * block];
+    final float[] scores = new float[block];
+
+    for (int q0 = 0; q0 < queryCount; q0 += QUERY_CHUNK) {
+      final int qEnd = Math.min(queryCount, q0 + QUERY_CHUNK);
+      for (int b = 0; b < blocks; b++) {
+        final int base = b * pdim * block;
+        final int valid = Math.min(block, count - b * block);
+        for (int t = q0; t < qEnd; t += QUERY_TILE) {
+          final int tile = Math.min(QUERY_TILE, qEnd - t);
+          final int qo = (firstQuery + t) * pdim;
+          if (tile == QUERY_TILE) {
+            for (int j = 0; j < valid; j += 4) {
+              idot4x4(bank, base + j * PackedInt8Bank.GROUP, pdim, queries, qo, dots, j);
+            }
+          } else {
+            for (int q = 0; q < tile; q++) {
+              for (int j = 0; j < valid; j += 4) {
+                idot1x4(
+                    bank,
+                    base + j * PackedInt8Bank.GROUP,
+                    pdim,
+                    queries,
+                    qo + q * pdim,
+                    dots,
+                    q * block + j);
+              }
+            }
+          }
+          for (int q = 0; q < tile; q++) {
+            final int query = t + q;
+            final float qs = queryScales[firstQuery + query];
+            for (int j = 0; j < valid; j++) {
+              // The score's definition (Kernels#searchPackedInt8): two float roundings.
+              scores[j] = (float) dots[q * block + j] * (qs * bankScales[b * block + j]);
+            }
+            filled[query] =
+                TopK.merge(
+                    scores, 0, valid, b * block, outScores, outSlots, query * k, k, filled[query]);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Integer dot products of four INT8 queries (rows at {@code qo}, {@code qo + pdim}, ...) with
+   * four consecutive slots whose first group of codes starts at {@code p}, written to {@code dots[q
+   * * BLOCK + at + c]}.
+   */
+  private static void idot4x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
+    final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
+    final int q1 = qo + pdim;
+    final int q2 = q1 + pdim;
+    final int q3 = q2 + pdim;
+    int s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+    int s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    int s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+    int s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+    for (int g = 0; g < pdim; g += PackedInt8Bank.GROUP, p += step) {
+      for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+        final int a0 = x[qo + g + r];
+        final int a1 = x[q1 + g + r];
+        final int a2 = x[q2 + g + r];
+        final int a3 = x[q3 + g + r];
+        final int c0 = bank[p + r];
+        final int c1 = bank[p + 4 + r];
+        final int c2 = bank[p + 8 + r];
+        final int c3 = bank[p + 12 + r];
+        s00 += a0 * c0;
+        s01 += a0 * c1;
+        s02 += a0 * c2;
+        s03 += a0 * c3;
+        s10 += a1 * c0;
+        s11 += a1 * c1;
+        s12 += a1 * c2;
+        s13 += a1 * c3;
+        s20 += a2 * c0;
+        s21 += a2 * c1;
+        s22 += a2 * c2;
+        s23 += a2 * c3;
+        s30 += a3 * c0;
+        s31 += a3 * c1;
+        s32 += a3 * c2;
+        s33 += a3 * c3;
+      }
+    }
+    final int block = PackedInt8Bank.BLOCK;
+    dots[at] = s00;
+    dots[at + 1] = s01;
+    dots[at + 2] = s02;
+    dots[at + 3] = s03;
+    dots[block + at] = s10;
+    dots[block + at + 1] = s11;
+    dots[block + at + 2] = s12;
+    dots[block + at + 3] = s13;
+    dots[2 * block + at] = s20;
+    dots[2 * block + at + 1] = s21;
+    dots[2 * block + at + 2] = s22;
+    dots[2 * block + at + 3] = s23;
+    dots[3 * block + at] = s30;
+    dots[3 * block + at + 1] = s31;
+    dots[3 * block + at + 2] = s32;
+    dots[3 * block + at + 3] = s33;
+  }
+
+  /** One INT8 query against four consecutive slots. */
+  private static void idot1x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
+    final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
+    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int g = 0; g < pdim; g += PackedInt8Bank.GROUP, p += step) {
+      for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+        final int a = x[qo + g + r];
+        s0 += a * bank[p + r];
+        s1 += a * bank[p + 4 + r];
+        s2 += a * bank[p + 8 + r];
+        s3 += a * bank[p + 12 + r];
+      }
+    }
+    dots[at] = s0;
+    dots[at + 1] = s1;
+    dots[at + 2] = s2;
+    dots[at + 3] = s3;
   }
 
   /**
