@@ -137,6 +137,24 @@ class JavaKernelsTest {
             IllegalArgumentException.class,
             () ->
                 JavaKernels.instance()
+                    .searchPacked(
+                        bank,
+                        Integer.MAX_VALUE,
+                        3,
+                        new float[3],
+                        0,
+                        1,
+                        1,
+                        new float[1],
+                        new int[1]));
+    assertEquals(
+        "bank holds 192 floats, 6442450944 needed for 2147483647 vectors of dimension 3",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JavaKernels.instance()
                     .searchPacked(bank, 1, 3, new float[3], 1, 1, 1, new float[1], new int[1]));
     assertEquals(
         "queries hold 3 floats, 4 needed for 1 queries of dimension 3 from offset 1",
