@@ -20,8 +20,8 @@ import java.util.Arrays;
  * <p>The sum over {@code d} runs in increasing order without fused multiply-add, so scores equal
  * those of a plain dot-product loop bit for bit.
  *
- * <p>INT8 search ({@link #searchPackedInt8}) has the same structure with exact {@code int}
- * accumulators; its scores are those of every other implementation, bit for bit.
+ * <p>INT8 search ({@link #searchPackedInt8}) has the same structure; its integer dot products are
+ * exact, so its scores are those of every other implementation, bit for bit.
  */
 public final class JavaKernels implements Kernels {
   /** Queries multiplied together by the micro-kernel. */
@@ -256,83 +256,109 @@ public final class JavaKernels implements Kernels {
   }
 
   /**
+   * Components summed in {@code float} before the partial sum moves to an {@code int}: {@code 1024
+   * * 127 * 127 < 2^24}, so every partial sum is an integer that a float holds exactly. (Float
+   * accumulators live in vector registers; sixteen {@code int} accumulators spill out of the
+   * general-purpose ones, which made the plain {@code int} loop twice as slow.)
+   */
+  static final int EXACT_FLOAT_SPAN = 1024;
+
+  /**
    * Integer dot products of four INT8 queries (rows at {@code qo}, {@code qo + pdim}, ...) with
    * four consecutive slots whose first group of codes starts at {@code p}, written to {@code dots[q
    * * BLOCK + at + c]}.
    */
   private static void idot4x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
     final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
+    final int block = PackedInt8Bank.BLOCK;
     final int q1 = qo + pdim;
     final int q2 = q1 + pdim;
     final int q3 = q2 + pdim;
-    int s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-    int s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-    int s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-    int s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-    for (int g = 0; g < pdim; g += PackedInt8Bank.GROUP, p += step) {
-      for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
-        final int a0 = x[qo + g + r];
-        final int a1 = x[q1 + g + r];
-        final int a2 = x[q2 + g + r];
-        final int a3 = x[q3 + g + r];
-        final int c0 = bank[p + r];
-        final int c1 = bank[p + 4 + r];
-        final int c2 = bank[p + 8 + r];
-        final int c3 = bank[p + 12 + r];
-        s00 += a0 * c0;
-        s01 += a0 * c1;
-        s02 += a0 * c2;
-        s03 += a0 * c3;
-        s10 += a1 * c0;
-        s11 += a1 * c1;
-        s12 += a1 * c2;
-        s13 += a1 * c3;
-        s20 += a2 * c0;
-        s21 += a2 * c1;
-        s22 += a2 * c2;
-        s23 += a2 * c3;
-        s30 += a3 * c0;
-        s31 += a3 * c1;
-        s32 += a3 * c2;
-        s33 += a3 * c3;
+    for (int i = 0; i < 4; i++) {
+      for (int c = 0; c < 4; c++) {
+        dots[i * block + at + c] = 0;
       }
     }
-    final int block = PackedInt8Bank.BLOCK;
-    dots[at] = s00;
-    dots[at + 1] = s01;
-    dots[at + 2] = s02;
-    dots[at + 3] = s03;
-    dots[block + at] = s10;
-    dots[block + at + 1] = s11;
-    dots[block + at + 2] = s12;
-    dots[block + at + 3] = s13;
-    dots[2 * block + at] = s20;
-    dots[2 * block + at + 1] = s21;
-    dots[2 * block + at + 2] = s22;
-    dots[2 * block + at + 3] = s23;
-    dots[3 * block + at] = s30;
-    dots[3 * block + at + 1] = s31;
-    dots[3 * block + at + 2] = s32;
-    dots[3 * block + at + 3] = s33;
+    for (int g0 = 0; g0 < pdim; g0 += EXACT_FLOAT_SPAN) {
+      final int gEnd = Math.min(pdim, g0 + EXACT_FLOAT_SPAN);
+      float s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+      float s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      float s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+      float s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      int pp = p + g0 * block;
+      for (int g = g0; g < gEnd; g += PackedInt8Bank.GROUP, pp += step) {
+        for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+          final float a0 = x[qo + g + r];
+          final float a1 = x[q1 + g + r];
+          final float a2 = x[q2 + g + r];
+          final float a3 = x[q3 + g + r];
+          final float c0 = bank[pp + r];
+          final float c1 = bank[pp + 4 + r];
+          final float c2 = bank[pp + 8 + r];
+          final float c3 = bank[pp + 12 + r];
+          s00 += a0 * c0;
+          s01 += a0 * c1;
+          s02 += a0 * c2;
+          s03 += a0 * c3;
+          s10 += a1 * c0;
+          s11 += a1 * c1;
+          s12 += a1 * c2;
+          s13 += a1 * c3;
+          s20 += a2 * c0;
+          s21 += a2 * c1;
+          s22 += a2 * c2;
+          s23 += a2 * c3;
+          s30 += a3 * c0;
+          s31 += a3 * c1;
+          s32 += a3 * c2;
+          s33 += a3 * c3;
+        }
+      }
+      dots[at] += (int) s00;
+      dots[at + 1] += (int) s01;
+      dots[at + 2] += (int) s02;
+      dots[at + 3] += (int) s03;
+      dots[block + at] += (int) s10;
+      dots[block + at + 1] += (int) s11;
+      dots[block + at + 2] += (int) s12;
+      dots[block + at + 3] += (int) s13;
+      dots[2 * block + at] += (int) s20;
+      dots[2 * block + at + 1] += (int) s21;
+      dots[2 * block + at + 2] += (int) s22;
+      dots[2 * block + at + 3] += (int) s23;
+      dots[3 * block + at] += (int) s30;
+      dots[3 * block + at + 1] += (int) s31;
+      dots[3 * block + at + 2] += (int) s32;
+      dots[3 * block + at + 3] += (int) s33;
+    }
   }
 
-  /** One INT8 query against four consecutive slots. */
+  /** One INT8 query against four consecutive slots (exact float spans as in {@link #idot4x4}). */
   private static void idot1x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
     final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
-    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int g = 0; g < pdim; g += PackedInt8Bank.GROUP, p += step) {
-      for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
-        final int a = x[qo + g + r];
-        s0 += a * bank[p + r];
-        s1 += a * bank[p + 4 + r];
-        s2 += a * bank[p + 8 + r];
-        s3 += a * bank[p + 12 + r];
+    int t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (int g0 = 0; g0 < pdim; g0 += EXACT_FLOAT_SPAN) {
+      final int gEnd = Math.min(pdim, g0 + EXACT_FLOAT_SPAN);
+      float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int pp = p + g0 * PackedInt8Bank.BLOCK;
+      for (int g = g0; g < gEnd; g += PackedInt8Bank.GROUP, pp += step) {
+        for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+          final float a = x[qo + g + r];
+          s0 += a * bank[pp + r];
+          s1 += a * bank[pp + 4 + r];
+          s2 += a * bank[pp + 8 + r];
+          s3 += a * bank[pp + 12 + r];
+        }
       }
+      t0 += (int) s0;
+      t1 += (int) s1;
+      t2 += (int) s2;
+      t3 += (int) s3;
     }
-    dots[at] = s0;
-    dots[at + 1] = s1;
-    dots[at + 2] = s2;
-    dots[at + 3] = s3;
+    dots[at] = t0;
+    dots[at + 1] = t1;
+    dots[at + 2] = t2;
+    dots[at + 3] = t3;
   }
 
   /**

@@ -158,8 +158,11 @@ public final class KnnIndex {
       return this;
     }
 
-    /** The kernels that search (default {@link KernelSupport#get()}); for tests and benchmarks. */
-    Builder kernels(Kernels kernels) {
+    /**
+     * The kernels that search (default {@link KernelSupport#get()}), e.g. {@link
+     * KernelSupport#java()} to compare implementations.
+     */
+    public Builder kernels(Kernels kernels) {
       this.kernels = Objects.requireNonNull(kernels, "kernels");
       return this;
     }

@@ -71,6 +71,13 @@ class JavaKernelsTest {
     }
   }
 
+  /** Dimensions past JavaKernels.EXACT_FLOAT_SPAN, codes up to 127 (n + dim even): still exact. */
+  @Test
+  void int8LongVectorsStayExact() {
+    int8EqualsAnIndependentIntegerReference(70, 2 * JavaKernels.EXACT_FLOAT_SPAN + 54, 5, 7);
+    int8EqualsAnIndependentIntegerReference(4, 3 * JavaKernels.EXACT_FLOAT_SPAN, 1, 3);
+  }
+
   @ParameterizedTest(name = "n={0} dim={1} queries={2} k={3}")
   @MethodSource("shapes")
   void int8EqualsAnIndependentIntegerReference(int n, int dim, int nq, int k) {
