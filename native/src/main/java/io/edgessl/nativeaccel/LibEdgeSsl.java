@@ -8,22 +8,19 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.List;
 
 /**
  * The downcall handles of {@code libedgessl} ({@code native/include/edgessl.h}), one {@code static
  * final} field per C function, named after it (a static final handle is a JIT constant: about 8 ns
  * a call, against about 150 ns from an instance field). Touching this class loads the library
- * ({@link NativeLoader#load()}); callers make sure that succeeds first.
+ * ({@link NativeLoader#load()}); callers make sure that succeeds first. Every symbol used here is
+ * listed in {@link NativeLoader#SYMBOLS}, which the loader checks.
  *
  * <p>Kernels are linked as critical calls ({@link Linker.Option#critical(boolean)} with heap
  * access), so they read and write Java arrays in place: they make no upcalls, never block, and the
  * bindings bound each call's work. The small query functions are ordinary downcalls.
  */
 final class LibEdgeSsl {
-  /** The {@code EDGESSL_ABI_VERSION} these bindings were written for. */
-  static final int ABI_VERSION = 1;
-
   // Status codes.
   static final int OK = 0;
   static final int ERR_ARGUMENT = -1;
@@ -31,17 +28,6 @@ final class LibEdgeSsl {
 
   /** {@code EDGESSL_KNN_INIT}: reset the top-k lists before merging. */
   static final int KNN_INIT = 1;
-
-  /** Every symbol the bindings use; the loader checks that the library has them all. */
-  static final List<String> SYMBOLS =
-      List.of(
-          "edgessl_abi_version",
-          "edgessl_variant_best",
-          "edgessl_variant_supported",
-          "edgessl_variant_name",
-          "edgessl_int8_padded_dim",
-          "edgessl_knn_search_f32",
-          "edgessl_knn_search_i8");
 
   static final MethodHandle MH$edgessl_variant_best;
   static final MethodHandle MH$edgessl_variant_supported;

@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,6 +26,23 @@ final class NativeLoader {
 
   /** The C library's base name. */
   static final String LIBRARY = "edgessl";
+
+  /** The {@code EDGESSL_ABI_VERSION} these bindings were written for. */
+  static final int ABI_VERSION = 1;
+
+  /**
+   * Every symbol {@link LibEdgeSsl} binds; a library that lacks one is refused here, before that
+   * class is initialized (which must not fail: a failed class initializer poisons it for good).
+   */
+  static final List<String> SYMBOLS =
+      List.of(
+          "edgessl_abi_version",
+          "edgessl_variant_best",
+          "edgessl_variant_supported",
+          "edgessl_variant_name",
+          "edgessl_int8_padded_dim",
+          "edgessl_knn_search_f32",
+          "edgessl_knn_search_i8");
 
   /** An opened library and where it came from. */
   record Loaded(SymbolLookup lookup, String origin) {}
@@ -180,7 +198,7 @@ final class NativeLoader {
 
   /** Checks that every symbol the bindings use exists and that the ABI version matches. */
   private static Loaded verified(SymbolLookup lookup, String origin) {
-    for (String symbol : LibEdgeSsl.SYMBOLS) {
+    for (String symbol : SYMBOLS) {
       if (lookup.find(symbol).isEmpty()) {
         throw new UnsupportedOperationException(
             "libedgessl from "
@@ -191,14 +209,14 @@ final class NativeLoader {
       }
     }
     int abi = abiVersion(lookup);
-    if (abi != LibEdgeSsl.ABI_VERSION) {
+    if (abi != ABI_VERSION) {
       throw new UnsupportedOperationException(
           "libedgessl from "
               + origin
               + " has ABI version "
               + abi
               + ", these bindings need "
-              + LibEdgeSsl.ABI_VERSION
+              + ABI_VERSION
               + ": use the library built with this edgessl-native version");
     }
     return new Loaded(lookup, origin);
