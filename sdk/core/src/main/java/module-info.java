@@ -3,6 +3,7 @@ module io.edgessl.core {
   requires java.logging;
 
   exports io.edgessl;
+  exports io.edgessl.image;
   exports io.edgessl.io;
   exports io.edgessl.kernels;
   exports io.edgessl.knn;
