@@ -11,8 +11,8 @@ package io.edgessl.image;
  *       are BT.601's luma weights (Kr = 0.299, Kb = 0.114) scaled by 255/219 and 255/224. This is
  *       what V4L2 webcams and most video decoders produce, and what OpenCV's {@code
  *       COLOR_YUV2RGB_NV12}, {@code _NV21} and {@code _YUYV} assume (OpenCV rounds its coefficients
- *       to 1.164, 1.596, 0.391, 0.813 and 2.018, rounds results to integers, and clamps {@code Y - 16}
- *       at 0 first, so it differs from the formula for Y below 16, outside the legal range).
+ *       to 1.164, 1.596, 0.391, 0.813 and 2.018, rounds results to integers, and clamps {@code Y -
+ *       16} at 0 first, so it differs from the formula for Y below 16, outside the legal range).
  *   <li>{@link #FULL} (JPEG / JFIF range, all samples in [0, 255]): {@code R = Y + 1.402 (V -
  *       128)}, {@code G = Y - 0.344136 (U - 128) - 0.714136 (V - 128)}, {@code B = Y + 1.772 (U -
  *       128)}. Android's camera {@code YUV_420_888} and {@code NV21} frames use this range.
