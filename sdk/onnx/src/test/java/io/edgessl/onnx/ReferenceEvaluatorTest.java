@@ -3,7 +3,8 @@ package io.edgessl.onnx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.edgessl.onnx.ReferenceEvaluator.Nd;
+import io.edgessl.onnx.testing.ReferenceEvaluator;
+import io.edgessl.onnx.testing.ReferenceEvaluator.Nd;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

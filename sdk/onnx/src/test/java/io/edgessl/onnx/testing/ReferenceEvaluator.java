@@ -1,5 +1,11 @@
-package io.edgessl.onnx;
+package io.edgessl.onnx.testing;
 
+import io.edgessl.onnx.Attribute;
+import io.edgessl.onnx.ElementType;
+import io.edgessl.onnx.Node;
+import io.edgessl.onnx.OnnxGraph;
+import io.edgessl.onnx.Tensor;
+import io.edgessl.onnx.ValueInfo;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -265,7 +271,7 @@ public final class ReferenceEvaluator {
   /**
    * erf by its Taylor series below 3 and a continued fraction for erfc above (double precision).
    */
-  static double erf(double x) {
+  public static double erf(double x) {
     double ax = Math.abs(x);
     double r;
     if (ax < 3) {

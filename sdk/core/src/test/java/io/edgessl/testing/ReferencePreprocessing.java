@@ -1,5 +1,11 @@
-package io.edgessl.image;
+package io.edgessl.testing;
 
+import io.edgessl.image.Frame;
+import io.edgessl.image.Interpolation;
+import io.edgessl.image.PixelFormat;
+import io.edgessl.image.Preprocessing;
+import io.edgessl.image.ResizePolicy;
+import io.edgessl.image.YuvRange;
 import java.nio.ByteBuffer;
 
 /**
@@ -7,7 +13,7 @@ import java.nio.ByteBuffer;
  * pixel is decoded straight from the format's definition, the orientation is undone one quarter
  * turn at a time, YUV is converted with coefficients derived from BT.601's Kr and Kb, and each
  * output pixel is a direct two-dimensional sum of the interpolation kernel evaluated at distances,
- * in double. It shares no code with {@link Preprocessor} or the kernels.
+ * in double. It shares no code with {@code Preprocessor} or the kernels.
  */
 public final class ReferencePreprocessing {
   private static final double KR = 0.299;
@@ -16,7 +22,7 @@ public final class ReferencePreprocessing {
 
   private ReferencePreprocessing() {}
 
-  /** The preprocessed frame, channels first, as {@link Preprocessor#run} writes it. */
+  /** The preprocessed frame, channels first, as {@code Preprocessor.run} writes it. */
   public static float[] run(Preprocessing spec, Frame f) {
     int uh = f.uprightHeight();
     int uw = f.uprightWidth();

@@ -1,5 +1,9 @@
-package io.edgessl.image;
+package io.edgessl.testing;
 
+import io.edgessl.image.Frame;
+import io.edgessl.image.Orientation;
+import io.edgessl.image.PixelFormat;
+import io.edgessl.image.YuvRange;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 

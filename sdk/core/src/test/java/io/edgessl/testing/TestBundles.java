@@ -1,5 +1,8 @@
-package io.edgessl.bundle;
+package io.edgessl.testing;
 
+import io.edgessl.bundle.Manifest;
+import io.edgessl.bundle.Precision;
+import io.edgessl.bundle.Provenance;
 import io.edgessl.image.ColorMode;
 import io.edgessl.image.Interpolation;
 import io.edgessl.image.Preprocessing;
