@@ -32,9 +32,9 @@ public final class Preprocessor {
   private final float[] rowWeights;
   private final int[] colTaps;
   private final float[] colWeights;
+  private final int[] colOffsets;
   private final float[] scratch;
   private int[] rowOffsets = new int[0];
-  private int[] colOffsets = new int[0];
   // The geometry the tables were computed for (not the frame: its pixels are not ours to keep).
   private PixelFormat format;
   private int width;
@@ -79,7 +79,8 @@ public final class Preprocessor {
     rowWeights = new float[spec.height() * taps];
     colTaps = new int[spec.width() * taps];
     colWeights = new float[spec.width() * taps];
-    scratch = new float[taps * spec.width() * c];
+    colOffsets = new int[2 * spec.width() * taps];
+    scratch = new float[taps * spec.width() * c + spec.width()];
   }
 
   /** What this preprocessor does. */
@@ -121,13 +122,12 @@ public final class Preprocessor {
         frame.format(),
         frame.yuvRange() == YuvRange.FULL ? FULL : LIMITED,
         rowOffsets,
-        colOffsets,
         taps,
         spec.height(),
         rowTaps,
         rowWeights,
         spec.width(),
-        colTaps,
+        colOffsets,
         colWeights,
         channels,
         scale,
@@ -155,9 +155,6 @@ public final class Preprocessor {
     if (rowOffsets.length < 2 * uh) {
       rowOffsets = new int[2 * uh];
     }
-    if (colOffsets.length < 2 * uw) {
-      colOffsets = new int[2 * uw];
-    }
     Orientation o = f.orientation();
     int h = f.height();
     int w = f.width();
@@ -180,19 +177,21 @@ public final class Preprocessor {
           storedCol(f, o.mirrored() ? r : w - 1 - r, rowOffsets, r);
       }
     }
-    for (int c = 0; c < uw; c++) {
+    // Columns are addressed per tap (not per upright column): one lookup less per sample.
+    for (int k = 0; k < colTaps.length; k++) {
+      int c = colTaps[k];
       switch (o.degrees()) {
         case 0:
-          storedCol(f, o.mirrored() ? w - 1 - c : c, colOffsets, c);
+          storedCol(f, o.mirrored() ? w - 1 - c : c, colOffsets, k);
           break;
         case 90:
-          storedRow(f, h - 1 - c, colOffsets, c);
+          storedRow(f, h - 1 - c, colOffsets, k);
           break;
         case 180:
-          storedCol(f, o.mirrored() ? c : w - 1 - c, colOffsets, c);
+          storedCol(f, o.mirrored() ? c : w - 1 - c, colOffsets, k);
           break;
         default:
-          storedRow(f, c, colOffsets, c);
+          storedRow(f, c, colOffsets, k);
       }
     }
     format = f.format();

@@ -11,15 +11,18 @@ import java.nio.FloatBuffer;
  * <p>Like OpenCV's {@code resize}, it filters in two passes: each source row an output row needs is
  * converted and resampled horizontally once, into a ring of {@code taps} rows in {@code scratch}
  * (slot {@code row % taps}; the rows of one window are consecutive, so they never share a slot),
- * and each output row is then a weighted sum of ring rows. Conversion happens per sampled pixel,
- * before interpolation, so that clamped YUV conversions interpolate exactly as converting the frame
- * to RGB first would. One loop per family of formats keeps the per-pixel code free of format
- * switches.
+ * and each output row is then a weighted sum of ring rows, written to the output a row at a time.
+ * Conversion happens per sampled pixel, before interpolation, so that clamped YUV conversions
+ * interpolate exactly as converting the frame to RGB first would. The output planes are mixes of R,
+ * G and B ({@link #COMPONENTS}: one-hot rows select a channel exactly, the luma row weighs them),
+ * which keeps the per-pixel loops free of branches. Frames over arrays are read from the array;
+ * frames over direct buffers through absolute gets: the two loops are otherwise the same.
  */
 public final class JavaImageKernels {
-  private static final float LUMA_R = 0.299f;
-  private static final float LUMA_G = 0.587f;
-  private static final float LUMA_B = 0.114f;
+  /** Component k as a mix of (R, G, B): R, G, B, and BT.601 luma. */
+  private static final float[][] COMPONENTS = {
+    {1f, 0f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0.299f, 0.587f, 0.114f}
+  };
 
   private JavaImageKernels() {}
 
@@ -29,13 +32,12 @@ public final class JavaImageKernels {
       PixelFormat format,
       float[] yuv,
       int[] rowOffsets,
-      int[] colOffsets,
       int taps,
       int outHeight,
       int[] rowTaps,
       float[] rowWeights,
       int outWidth,
-      int[] colTaps,
+      int[] colOffsets,
       float[] colWeights,
       int[] channels,
       float[] scale,
@@ -45,6 +47,7 @@ public final class JavaImageKernels {
       float[] scratch) {
     final int nc = channels.length;
     final int rowFloats = outWidth * nc;
+    final int line = taps * rowFloats; // scratch[line, line + outWidth): one output row
     final int plane = outHeight * outWidth;
     // The rows of the previous output row's window are in the ring already: windows are ranges of
     // consecutive rows that never move backwards, and the rows of one window have distinct slots.
@@ -65,10 +68,9 @@ public final class JavaImageKernels {
             yuv,
             rowOffsets[2 * row],
             rowOffsets[2 * row + 1],
-            colOffsets,
             taps,
             outWidth,
-            colTaps,
+            colOffsets,
             colWeights,
             channels,
             scratch,
@@ -89,13 +91,13 @@ public final class JavaImageKernels {
             outWidth,
             scale[c],
             bias[c],
-            dst,
-            dstOffset + c * plane + y * outWidth);
+            line);
+        dst.put(dstOffset + c * plane + y * outWidth, scratch, line, outWidth);
       }
     }
   }
 
-  /** One output row of one plane: the weighted sum of the ring rows of its window. */
+  /** One output row of one plane, from the ring rows of its window, into {@code out[at..)}. */
   private static void vertical(
       float[] ring,
       int rowFloats,
@@ -108,17 +110,16 @@ public final class JavaImageKernels {
       int outWidth,
       float scale,
       float bias,
-      FloatBuffer dst,
-      int out) {
+      int at) {
     if (taps == 2) {
       final int r0 = (rowTaps[tb] % 2) * rowFloats + c;
       final int r1 = (rowTaps[tb + 1] % 2) * rowFloats + c;
       final float w0 = rowWeights[tb];
       final float w1 = rowWeights[tb + 1];
-      for (int x = 0, at = 0; x < outWidth; x++, at += nc) {
-        float v = w0 * ring[r0 + at];
-        v += w1 * ring[r1 + at];
-        dst.put(out + x, v * scale + bias);
+      for (int x = 0, i = 0; x < outWidth; x++, i += nc) {
+        float v = w0 * ring[r0 + i];
+        v += w1 * ring[r1 + i];
+        ring[at + x] = v * scale + bias;
       }
     } else if (taps == 4) {
       final int r0 = (rowTaps[tb] % 4) * rowFloats + c;
@@ -129,20 +130,20 @@ public final class JavaImageKernels {
       final float w1 = rowWeights[tb + 1];
       final float w2 = rowWeights[tb + 2];
       final float w3 = rowWeights[tb + 3];
-      for (int x = 0, at = 0; x < outWidth; x++, at += nc) {
-        float v = w0 * ring[r0 + at];
-        v += w1 * ring[r1 + at];
-        v += w2 * ring[r2 + at];
-        v += w3 * ring[r3 + at];
-        dst.put(out + x, v * scale + bias);
+      for (int x = 0, i = 0; x < outWidth; x++, i += nc) {
+        float v = w0 * ring[r0 + i];
+        v += w1 * ring[r1 + i];
+        v += w2 * ring[r2 + i];
+        v += w3 * ring[r3 + i];
+        ring[at + x] = v * scale + bias;
       }
     } else {
-      for (int x = 0, at = c; x < outWidth; x++, at += nc) {
+      for (int x = 0, i = c; x < outWidth; x++, i += nc) {
         float v = 0f;
         for (int t = 0; t < taps; t++) {
-          v += rowWeights[tb + t] * ring[(rowTaps[tb + t] % taps) * rowFloats + at];
+          v += rowWeights[tb + t] * ring[(rowTaps[tb + t] % taps) * rowFloats + i];
         }
-        dst.put(out + x, v * scale + bias);
+        ring[at + x] = v * scale + bias;
       }
     }
   }
@@ -154,131 +155,93 @@ public final class JavaImageKernels {
       float[] yuv,
       int rowLuma,
       int rowChroma,
-      int[] colOffsets,
       int taps,
       int outWidth,
-      int[] colTaps,
+      int[] cols,
       float[] colWeights,
       int[] channels,
       float[] out,
       int at) {
+    final boolean array = src.hasArray();
+    final byte[] a = array ? src.array() : null;
+    final int base = array ? src.arrayOffset() : 0;
     switch (format) {
+      case GRAY:
+        if (array) {
+          grayArray(a, base + rowLuma, taps, outWidth, cols, colWeights, channels.length, out, at);
+        } else {
+          grayBuffer(src, rowLuma, taps, outWidth, cols, colWeights, channels.length, out, at);
+        }
+        return;
       case RGB:
       case RGBA:
-        rowRgb(
-            src, rowLuma, colOffsets, taps, outWidth, colTaps, colWeights, 0, 2, channels, out, at);
-        break;
       case BGR:
       case BGRA:
-        rowRgb(
-            src, rowLuma, colOffsets, taps, outWidth, colTaps, colWeights, 2, 0, channels, out, at);
-        break;
-      case GRAY:
-        rowGray(src, rowLuma, colOffsets, taps, outWidth, colTaps, colWeights, channels, out, at);
-        break;
-      case NV12:
-        rowYuv(
-            src,
-            yuv,
-            rowLuma,
-            rowChroma,
-            colOffsets,
-            taps,
-            outWidth,
-            colTaps,
-            colWeights,
-            0,
-            1,
-            channels,
-            out,
-            at);
-        break;
-      case NV21:
-        rowYuv(
-            src,
-            yuv,
-            rowLuma,
-            rowChroma,
-            colOffsets,
-            taps,
-            outWidth,
-            colTaps,
-            colWeights,
-            1,
-            0,
-            channels,
-            out,
-            at);
-        break;
-      case YUYV:
-        rowYuv(
-            src,
-            yuv,
-            rowLuma,
-            rowChroma,
-            colOffsets,
-            taps,
-            outWidth,
-            colTaps,
-            colWeights,
-            0,
-            2,
-            channels,
-            out,
-            at);
-        break;
+        {
+          int ri = format == PixelFormat.RGB || format == PixelFormat.RGBA ? 0 : 2;
+          if (array) {
+            rgbArray(
+                a, base + rowLuma, ri, 2 - ri, taps, outWidth, cols, colWeights, channels, out, at);
+          } else {
+            rgbBuffer(
+                src, rowLuma, ri, 2 - ri, taps, outWidth, cols, colWeights, channels, out, at);
+          }
+          return;
+        }
       default:
-        throw new IllegalArgumentException("unknown pixel format " + format);
+        {
+          // U and V after the chroma position: NV12 (0, 1), NV21 (1, 0), YUYV (0, 2).
+          int ui = format == PixelFormat.NV21 ? 1 : 0;
+          int vi = format == PixelFormat.NV12 ? 1 : (format == PixelFormat.NV21 ? 0 : 2);
+          if (array) {
+            yuvArray(
+                a,
+                base + rowLuma,
+                base + rowChroma,
+                ui,
+                vi,
+                yuv,
+                taps,
+                outWidth,
+                cols,
+                colWeights,
+                channels,
+                out,
+                at);
+          } else {
+            yuvBuffer(
+                src,
+                rowLuma,
+                rowChroma,
+                ui,
+                vi,
+                yuv,
+                taps,
+                outWidth,
+                cols,
+                colWeights,
+                channels,
+                out,
+                at);
+          }
+        }
     }
   }
 
-  private static void rowRgb(
-      ByteBuffer src,
-      int rowLuma,
-      int[] colOffsets,
+  private static void grayArray(
+      byte[] a,
+      int row,
       int taps,
       int outWidth,
-      int[] colTaps,
-      float[] colWeights,
-      int ri,
-      int bi,
-      int[] channels,
+      int[] cols,
+      float[] w,
+      int nc,
       float[] out,
       int at) {
-    final int nc = channels.length;
-    for (int x = 0; x < outWidth; x++) {
-      float r = 0f;
-      float g = 0f;
-      float b = 0f;
-      final int xb = x * taps;
-      for (int s = 0; s < taps; s++) {
-        final int p = rowLuma + colOffsets[2 * colTaps[xb + s]];
-        final float w = colWeights[xb + s];
-        r += w * (src.get(p + ri) & 0xff);
-        g += w * (src.get(p + 1) & 0xff);
-        b += w * (src.get(p + bi) & 0xff);
-      }
-      store(r, g, b, channels, out, at + x * nc);
-    }
-  }
-
-  private static void rowGray(
-      ByteBuffer src,
-      int rowLuma,
-      int[] colOffsets,
-      int taps,
-      int outWidth,
-      int[] colTaps,
-      float[] colWeights,
-      int[] channels,
-      float[] out,
-      int at) {
-    final int nc = channels.length;
-    for (int x = 0; x < outWidth; x++) {
+    for (int x = 0, k = 0; x < outWidth; x++) {
       float v = 0f;
-      final int xb = x * taps;
-      for (int s = 0; s < taps; s++) {
-        v += colWeights[xb + s] * (src.get(rowLuma + colOffsets[2 * colTaps[xb + s]]) & 0xff);
+      for (int s = 0; s < taps; s++, k++) {
+        v += w[k] * (a[row + cols[2 * k]] & 0xff);
       }
       // Every component of a grey pixel, luma included, is its one sample.
       for (int c = 0; c < nc; c++) {
@@ -287,18 +250,94 @@ public final class JavaImageKernels {
     }
   }
 
-  private static void rowYuv(
-      ByteBuffer src,
-      float[] yuv,
-      int rowLuma,
-      int rowChroma,
-      int[] colOffsets,
+  private static void grayBuffer(
+      ByteBuffer a,
+      int row,
       int taps,
       int outWidth,
-      int[] colTaps,
-      float[] colWeights,
+      int[] cols,
+      float[] w,
+      int nc,
+      float[] out,
+      int at) {
+    for (int x = 0, k = 0; x < outWidth; x++) {
+      float v = 0f;
+      for (int s = 0; s < taps; s++, k++) {
+        v += w[k] * (a.get(row + cols[2 * k]) & 0xff);
+      }
+      for (int c = 0; c < nc; c++) {
+        out[at + x * nc + c] = v;
+      }
+    }
+  }
+
+  private static void rgbArray(
+      byte[] a,
+      int row,
+      int ri,
+      int bi,
+      int taps,
+      int outWidth,
+      int[] cols,
+      float[] w,
+      int[] channels,
+      float[] out,
+      int at) {
+    final int nc = channels.length;
+    for (int x = 0, k = 0; x < outWidth; x++) {
+      float r = 0f;
+      float g = 0f;
+      float b = 0f;
+      for (int s = 0; s < taps; s++, k++) {
+        final int p = row + cols[2 * k];
+        final float wk = w[k];
+        r += wk * (a[p + ri] & 0xff);
+        g += wk * (a[p + 1] & 0xff);
+        b += wk * (a[p + bi] & 0xff);
+      }
+      store(r, g, b, channels, nc, out, at + x * nc);
+    }
+  }
+
+  private static void rgbBuffer(
+      ByteBuffer a,
+      int row,
+      int ri,
+      int bi,
+      int taps,
+      int outWidth,
+      int[] cols,
+      float[] w,
+      int[] channels,
+      float[] out,
+      int at) {
+    final int nc = channels.length;
+    for (int x = 0, k = 0; x < outWidth; x++) {
+      float r = 0f;
+      float g = 0f;
+      float b = 0f;
+      for (int s = 0; s < taps; s++, k++) {
+        final int p = row + cols[2 * k];
+        final float wk = w[k];
+        r += wk * (a.get(p + ri) & 0xff);
+        g += wk * (a.get(p + 1) & 0xff);
+        b += wk * (a.get(p + bi) & 0xff);
+      }
+      store(r, g, b, channels, nc, out, at + x * nc);
+    }
+  }
+
+  private static void yuvArray(
+      byte[] a,
+      int rowLuma,
+      int rowChroma,
       int ui,
       int vi,
+      float[] yuv,
+      int taps,
+      int outWidth,
+      int[] cols,
+      float[] w,
       int[] channels,
       float[] out,
       int at) {
@@ -309,23 +348,60 @@ public final class JavaImageKernels {
     final float ug = yuv[3];
     final float vg = yuv[4];
     final float ub = yuv[5];
-    for (int x = 0; x < outWidth; x++) {
+    for (int x = 0, k = 0; x < outWidth; x++) {
       float r = 0f;
       float g = 0f;
       float b = 0f;
-      final int xb = x * taps;
-      for (int s = 0; s < taps; s++) {
-        final int col = colTaps[xb + s];
-        final int c = rowChroma + colOffsets[2 * col + 1];
-        final float yy = ys * ((src.get(rowLuma + colOffsets[2 * col]) & 0xff) - yo);
-        final float u = (src.get(c + ui) & 0xff) - 128f;
-        final float v = (src.get(c + vi) & 0xff) - 128f;
-        final float w = colWeights[xb + s];
-        r += w * clamp(yy + vr * v);
-        g += w * clamp(yy - ug * u - vg * v);
-        b += w * clamp(yy + ub * u);
+      for (int s = 0; s < taps; s++, k++) {
+        final int c = rowChroma + cols[2 * k + 1];
+        final float yy = ys * ((a[rowLuma + cols[2 * k]] & 0xff) - yo);
+        final float u = (a[c + ui] & 0xff) - 128f;
+        final float v = (a[c + vi] & 0xff) - 128f;
+        final float wk = w[k];
+        r += wk * clamp(yy + vr * v);
+        g += wk * clamp(yy - ug * u - vg * v);
+        b += wk * clamp(yy + ub * u);
       }
-      store(r, g, b, channels, out, at + x * nc);
+      store(r, g, b, channels, nc, out, at + x * nc);
+    }
+  }
+
+  private static void yuvBuffer(
+      ByteBuffer a,
+      int rowLuma,
+      int rowChroma,
+      int ui,
+      int vi,
+      float[] yuv,
+      int taps,
+      int outWidth,
+      int[] cols,
+      float[] w,
+      int[] channels,
+      float[] out,
+      int at) {
+    final int nc = channels.length;
+    final float yo = yuv[0];
+    final float ys = yuv[1];
+    final float vr = yuv[2];
+    final float ug = yuv[3];
+    final float vg = yuv[4];
+    final float ub = yuv[5];
+    for (int x = 0, k = 0; x < outWidth; x++) {
+      float r = 0f;
+      float g = 0f;
+      float b = 0f;
+      for (int s = 0; s < taps; s++, k++) {
+        final int c = rowChroma + cols[2 * k + 1];
+        final float yy = ys * ((a.get(rowLuma + cols[2 * k]) & 0xff) - yo);
+        final float u = (a.get(c + ui) & 0xff) - 128f;
+        final float v = (a.get(c + vi) & 0xff) - 128f;
+        final float wk = w[k];
+        r += wk * clamp(yy + vr * v);
+        g += wk * clamp(yy - ug * u - vg * v);
+        b += wk * clamp(yy + ub * u);
+      }
+      store(r, g, b, channels, nc, out, at + x * nc);
     }
   }
 
@@ -333,24 +409,12 @@ public final class JavaImageKernels {
     return Math.min(255f, Math.max(0f, v));
   }
 
-  /** Stores the components the output planes take (luma is linear, so it commutes with sums). */
-  private static void store(float r, float g, float b, int[] channels, float[] out, int at) {
-    for (int c = 0; c < channels.length; c++) {
-      float v;
-      switch (channels[c]) {
-        case 0:
-          v = r;
-          break;
-        case 1:
-          v = g;
-          break;
-        case 2:
-          v = b;
-          break;
-        default:
-          v = LUMA_R * r + LUMA_G * g + LUMA_B * b;
-      }
-      out[at + c] = v;
+  /** Stores the output planes' components: mixes of R, G, B (luma is linear, so it commutes). */
+  private static void store(
+      float r, float g, float b, int[] channels, int nc, float[] out, int at) {
+    for (int c = 0; c < nc; c++) {
+      final float[] m = COMPONENTS[channels[c]];
+      out[at + c] = m[0] * r + m[1] * g + m[2] * b;
     }
   }
 }

@@ -59,14 +59,14 @@ public interface Kernels {
    * *rowOffsets}, ..., {@code float *dst}).
    *
    * <p><b>Addressing.</b> The upright image (the frame turned by its orientation) has {@code H_u}
-   * rows and {@code W_u} columns. The bytes of its pixel {@code (r, c)} are found from two sums:
-   * the <i>luma position</i> {@code L = rowOffsets[2 r] + colOffsets[2 c]} and the <i>chroma
-   * position</i> {@code C = rowOffsets[2 r + 1] + colOffsets[2 c + 1]}, both absolute indices into
-   * {@code src} (its position and limit are ignored). Per format the samples are: RGB {@code R, G,
-   * B = src[L], src[L + 1], src[L + 2]}; BGR the reverse; RGBA as RGB; BGRA as BGR; GRAY {@code Y =
-   * src[L]}; NV12 {@code Y = src[L], U = src[C], V = src[C + 1]}; NV21 {@code Y = src[L], V =
-   * src[C], U = src[C + 1]}; YUYV {@code Y = src[L], U = src[C], V = src[C + 2]}. Bytes are
-   * unsigned.
+   * rows. With {@code T = taps}, tap {@code s} of output column {@code x} and upright row {@code r}
+   * name the bytes at the <i>luma position</i> {@code L = rowOffsets[2 r] + colOffsets[2 (x T +
+   * s)]} and the <i>chroma position</i> {@code C = rowOffsets[2 r + 1] + colOffsets[2 (x T + s) +
+   * 1]}, absolute indices into {@code src} (its position and limit are ignored). Per format the
+   * samples are: RGB {@code R, G, B = src[L], src[L + 1], src[L + 2]}; BGR the reverse; RGBA as
+   * RGB; BGRA as BGR; GRAY {@code Y = src[L]}; NV12 {@code Y = src[L], U = src[C], V = src[C + 1]};
+   * NV21 {@code Y = src[L], V = src[C], U = src[C + 1]}; YUYV {@code Y = src[L], U = src[C], V =
+   * src[C + 2]}. Bytes are unsigned.
    *
    * <p><b>Conversion.</b> YUV: {@code R = yuv[1] (Y - yuv[0]) + yuv[2] (V - 128)}, {@code G =
    * yuv[1] (Y - yuv[0]) - yuv[3] (U - 128) - yuv[4] (V - 128)}, {@code B = yuv[1] (Y - yuv[0]) +
@@ -75,33 +75,33 @@ public interface Kernels {
    * numbered 0 = R, 1 = G, 2 = B, 3 = luma {@code 0.299 R + 0.587 G + 0.114 B} (for GRAY frames,
    * exactly {@code Y}). Nothing is rounded to integers.
    *
-   * <p><b>Resampling.</b> With {@code T = taps}, output pixel {@code (y, x)} of component {@code k}
-   * is {@code sum_t rowWeights[y T + t] * (sum_s colWeights[x T + s] * comp_k(rowTaps[y T + t],
-   * colTaps[x T + s]))}: the inner (horizontal) sums first, then the vertical one, in float. For
-   * each output row the row taps are {@code T} consecutive upright rows clamped to {@code [0,
-   * H_u)}, non-decreasing from one output row to the next (implementations cache horizontally
-   * resampled rows on that basis); column taps are clamped likewise.
+   * <p><b>Resampling.</b> Output pixel {@code (y, x)} of component {@code k} is {@code sum_t
+   * rowWeights[y T + t] * (sum_s colWeights[x T + s] * comp_k(row rowTaps[y T + t], tap s of column
+   * x))}: the inner (horizontal) sums first, then the vertical one, in float. For each output row
+   * the row taps are {@code T} consecutive upright rows clamped to {@code [0, H_u)}, non-decreasing
+   * from one output row to the next (implementations cache horizontally resampled rows on that
+   * basis).
    *
    * <p><b>Output.</b> For each output channel {@code c < channels.length}, {@code dst[dstOffset +
    * (c outHeight + y) outWidth + x] = value_{channels[c]}(y, x) * scale[c] + bias[c]} (absolute
    * indices; the buffer's position is ignored). {@code channels} holds component numbers, e.g.
    * {@code {0, 1, 2}} for RGB planes, {@code {2, 1, 0}} for BGR, {@code {3}} for grey.
    *
-   * <p>{@code scratch} holds at least {@code T * outWidth * channels.length} floats; its content on
-   * return is undefined. The default implementation is the pure-Java one ({@link
+   * <p>{@code scratch} holds at least {@code T * outWidth * channels.length + outWidth} floats; its
+   * content on return is undefined. The default implementation is the pure-Java one ({@link
    * JavaImageKernels#preprocess}); as for every kernel, callers have checked all arguments.
    *
    * @param src the frame's bytes
    * @param format how they encode pixels
    * @param yuv six YUV to RGB coefficients (ignored for RGB and GRAY formats)
    * @param rowOffsets {@code 2 * H_u} byte offsets: luma and chroma part of each upright row
-   * @param colOffsets {@code 2 * W_u} byte offsets: luma and chroma part of each upright column
    * @param taps filter taps per direction, {@code T} (2 bilinear, 4 bicubic)
    * @param outHeight output rows
    * @param rowTaps {@code outHeight * T} upright row indices
    * @param rowWeights {@code outHeight * T} weights
    * @param outWidth output columns
-   * @param colTaps {@code outWidth * T} upright column indices
+   * @param colOffsets {@code 2 * outWidth * T} byte offsets: luma and chroma part of each column
+   *     tap
    * @param colWeights {@code outWidth * T} weights
    * @param channels component number of each output plane
    * @param scale per output plane
@@ -115,13 +115,12 @@ public interface Kernels {
       PixelFormat format,
       float[] yuv,
       int[] rowOffsets,
-      int[] colOffsets,
       int taps,
       int outHeight,
       int[] rowTaps,
       float[] rowWeights,
       int outWidth,
-      int[] colTaps,
+      int[] colOffsets,
       float[] colWeights,
       int[] channels,
       float[] scale,
@@ -134,13 +133,12 @@ public interface Kernels {
         format,
         yuv,
         rowOffsets,
-        colOffsets,
         taps,
         outHeight,
         rowTaps,
         rowWeights,
         outWidth,
-        colTaps,
+        colOffsets,
         colWeights,
         channels,
         scale,

@@ -87,7 +87,7 @@ public final class RandomModels {
             .name(preset.id() + "-random-" + seed)
             .inputName("pixels")
             .precision(Precision.FP32, "encoder.fp32.onnx")
-            .provenance(new Provenance("random-init", "none", 0, "seed " + seed));
+            .provenance(new Provenance("random-init, seed " + seed, "none", 0, "unknown"));
     switch (preset) {
       case VIT_TINY:
         return m.architecture("vit-tiny/16")
