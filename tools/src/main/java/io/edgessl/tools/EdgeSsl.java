@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       DemoCommand.class,
       EvalCommand.class,
+      io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
