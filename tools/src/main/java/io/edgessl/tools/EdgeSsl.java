@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       DemoCommand.class,
       EvalCommand.class,
+      io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
       InfoCommand.class,
       BundleCommand.class,

@@ -125,6 +125,7 @@ public final class BenchKnnCommand implements Callable<Integer> {
             "naive per-query loop",
             nq,
             Timing.measure(
+                "naive loop",
                 Math.min(warmup, 1),
                 runs,
                 () ->
@@ -143,6 +144,7 @@ public final class BenchKnnCommand implements Callable<Integer> {
               kern.name() + " blocked",
               queries,
               Timing.measure(
+                  kern.name() + " blocked",
                   warmup,
                   runs,
                   () -> kern.searchPacked(packed, n, dim, q, 0, queries, kk, s, sl))));

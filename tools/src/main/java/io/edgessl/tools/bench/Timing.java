@@ -1,5 +1,6 @@
 package io.edgessl.tools.bench;
 
+import io.edgessl.tools.cli.Progress;
 import java.util.Arrays;
 
 /** Repeated timing with warm-up; reports the median, which resists noise on shared machines. */
@@ -10,17 +11,21 @@ final class Timing {
    * Runs {@code body} {@code warmup} times untimed, then {@code runs} times; returns seconds per
    * run.
    */
-  static double[] measure(int warmup, int runs, Runnable body) {
-    for (int i = 0; i < warmup; i++) {
-      body.run();
+  static double[] measure(String what, int warmup, int runs, Runnable body) {
+    try (Progress p = Progress.start(what, warmup + runs)) {
+      for (int i = 0; i < warmup; i++) {
+        body.run();
+        p.step(1);
+      }
+      double[] s = new double[runs];
+      for (int i = 0; i < runs; i++) {
+        long t = System.nanoTime();
+        body.run();
+        s[i] = (System.nanoTime() - t) / 1e9;
+        p.step(1);
+      }
+      return s;
     }
-    double[] s = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      long t = System.nanoTime();
-      body.run();
-      s[i] = (System.nanoTime() - t) / 1e9;
-    }
-    return s;
   }
 
   static double median(double[] xs) {
