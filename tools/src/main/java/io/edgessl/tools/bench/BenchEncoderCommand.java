@@ -150,6 +150,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
     double preSeconds =
         Timing.median(
             Timing.measure(
+                "preprocessing",
                 warmup,
                 runs,
                 () -> {
@@ -202,6 +203,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
           EdgeSslException[] failure = new EdgeSslException[1];
           double[] secs =
               Timing.measure(
+                  "threads " + t + ", batch " + b,
                   warmup,
                   runs,
                   () -> {
