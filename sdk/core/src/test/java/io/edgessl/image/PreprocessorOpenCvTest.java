@@ -41,7 +41,6 @@ class PreprocessorOpenCvTest {
     }
     List<?> cases = (List<?>) root.get("cases");
     assertTrue(cases.size() >= 30, "cases: " + cases.size());
-    StringBuilder report = new StringBuilder();
     for (Object o : cases) {
       Map<?, ?> c = (Map<?, ?>) o;
       PixelFormat format = PixelFormat.valueOf((String) c.get("format"));
@@ -88,11 +87,9 @@ class PreprocessorOpenCvTest {
       String what =
           String.format(
               Locale.ROOT, "%s -> %s: max %.4f, mean %.4f pixel units", frame, p, max, meanErr);
-      report.append(what).append('\n');
       assertTrue(max <= tolerance, what + " exceeds " + tolerance);
       assertTrue(meanErr <= (exact ? tolerance : 0.3), what);
     }
-    System.out.print(report);
   }
 
   private static int num(Map<?, ?> m, String key) {

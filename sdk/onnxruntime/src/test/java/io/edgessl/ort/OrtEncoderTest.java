@@ -21,7 +21,6 @@ import io.edgessl.testing.TestFrames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +66,6 @@ class OrtEncoderTest {
   @Test
   void everyPixelFormatAndOddSizeMatchesTheReference() throws Exception {
     assertTrue(Backends.names().contains("onnxruntime"), Backends.names().toString());
-    StringBuilder report = new StringBuilder();
     for (Preset p : new Preset[] {Preset.VIT_TEST, Preset.CONV_TEST, Preset.CONV_MNIST}) {
       ModelBundle b = bundle(p);
       OnnxGraph g = OnnxGraph.read(b.model(Precision.FP32), p.id());
@@ -83,8 +81,6 @@ class OrtEncoderTest {
           PatchFeatures one = enc.features(f);
           double de = Reference.maxDiff(want[0], one.global().vector());
           double dg = Reference.maxDiff(want[1], one.data());
-          report.append(
-              String.format(Locale.ROOT, "%s %s: embedding %.2e, grid %.2e%n", p.id(), f, de, dg));
           assertTrue(de <= TOLERANCE, p.id() + " " + f + " embedding differs by " + de);
           assertTrue(dg <= TOLERANCE, p.id() + " " + f + " patch grid differs by " + dg);
           assertTrue(Reference.maxDiff(want[1], batched.get(i).data()) <= TOLERANCE);
@@ -94,7 +90,6 @@ class OrtEncoderTest {
         }
       }
     }
-    System.out.print(report);
   }
 
   @Test
@@ -111,7 +106,6 @@ class OrtEncoderTest {
       assertEquals(192, pf.dimension());
       double de = Reference.maxDiff(want[0], pf.global().vector());
       double dg = Reference.maxDiff(want[1], pf.data());
-      System.out.printf(Locale.ROOT, "vit-tiny: embedding %.2e, grid %.2e%n", de, dg);
       assertTrue(de <= TOLERANCE, "embedding differs by " + de);
       assertTrue(dg <= TOLERANCE, "patch grid differs by " + dg);
     }
