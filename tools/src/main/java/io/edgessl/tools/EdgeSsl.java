@@ -2,6 +2,7 @@ package io.edgessl.tools;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.tools.bench.BenchCommand;
+import io.edgessl.tools.bundle.BundleCommand;
 import io.edgessl.tools.cli.Progress;
 import io.edgessl.tools.eval.EvalCommand;
 import java.io.PrintWriter;
@@ -18,11 +19,15 @@ import picocli.CommandLine.Option;
     name = "edgessl",
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
-    description = "Self-supervised vision encoders on edge devices: evaluate, benchmark, demo.",
+    description =
+        "Self-supervised vision encoders on edge devices: evaluate, benchmark, inspect bundles, demo.",
     subcommands = {
       DemoCommand.class,
       EvalCommand.class,
+      io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
+      InfoCommand.class,
+      BundleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeSsl implements Runnable {

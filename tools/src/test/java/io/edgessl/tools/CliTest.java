@@ -188,6 +188,73 @@ class CliTest {
   }
 
   @Test
+  void indexBuildInfoAndEvalAgainstTheBank() throws Exception {
+    Path bank = dir.resolve("bank.knn");
+    Run r = run("index", "build", "--quiet", "--data", data.toString(), "--out", bank.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.out().startsWith("wrote " + bank + ": 2 vectors of dimension 6, 10 labels"), r.out());
+    r = run("index", "info", bank.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("checksum ok"), r.out());
+    assertTrue(r.out().contains("dimension  6"), r.out());
+    r =
+        run(
+            "eval",
+            "knn",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "--index",
+            bank.toString(),
+            "-k",
+            "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("100.00%"), r.out());
+  }
+
+  @Test
+  void badIndexFilesAreFailuresNamingTheFile() throws Exception {
+    Path bank = dir.resolve("bank.knn");
+    assertEquals(
+        0,
+        run("index", "build", "--quiet", "--data", data.toString(), "--out", bank.toString())
+            .code());
+    byte[] good = Files.readAllBytes(bank);
+
+    byte[] bad = good.clone();
+    bad[bad.length - 10] ^= 0x40;
+    Files.write(bank, bad);
+    Run r = run("eval", "knn", "--data", data.toString(), "--index", bank.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertTrue(r.err().startsWith("edgessl: " + bank + ": checksum mismatch"), r.err());
+    r = run("index", "info", bank.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertTrue(r.err().startsWith("edgessl: " + bank + ": checksum mismatch"), r.err());
+
+    // a bank of another dimension than the encoder's
+    io.edgessl.knn.KnnIndex other = new io.edgessl.knn.KnnIndex(5);
+    other.add("x", new float[] {1, 0, 0, 0, 0});
+    other.save(bank);
+    r = run("eval", "knn", "--data", data.toString(), "--index", bank.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertEquals("edgessl: " + bank + ": index has dimension 5, expected 6\n", r.err());
+
+    // an empty bank
+    new io.edgessl.knn.KnnIndex(6).save(bank);
+    r = run("eval", "knn", "--data", data.toString(), "--index", bank.toString());
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: k-NN index " + bank + " is empty\n", r.err());
+
+    // building over an existing file that then fails keeps it intact
+    Files.write(bank, good);
+    Path none = dir.resolve("none");
+    r = run("index", "build", "--data", none.toString(), "--out", bank.toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(good, Files.readAllBytes(bank));
+  }
+
+  @Test
   void helpAndVersion() {
     Run r = run("--help");
     assertEquals(0, r.code());

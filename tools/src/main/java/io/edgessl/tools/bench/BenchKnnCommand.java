@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "k-NN search throughput and recall: Java and native kernels, FP32 and INT8, against a naive"
-          + " per-query loop in the same run.",
+          + " per-query loop in the same run (timed in interleaved rounds).",
       "Lists the native kernel variants this CPU runs; --export writes the bank and queries for"
           + " other libraries (native/bench/knn_vs_faiss.py)."
     })
@@ -103,6 +103,15 @@ public final class BenchKnnCommand implements Callable<Integer> {
   int rerank;
 
   @Option(
+      names = "--kernels",
+      split = ",",
+      defaultValue = "java,native",
+      description =
+          "Kernels to measure: java, native (the exact neighbours always come from the Java"
+              + " kernels, untimed). Default: ${DEFAULT-VALUE}.")
+  List<String> kernelsOption;
+
+  @Option(
       names = "--all-variants",
       description = "Measure every native variant this CPU runs, not only the fastest.")
   boolean allVariants;
@@ -143,6 +152,11 @@ public final class BenchKnnCommand implements Callable<Integer> {
           "k, --queries, --naive-queries and --runs must be positive, --warmup and --rerank not"
               + " negative");
     }
+    for (String kn : kernelsOption) {
+      if (!kn.equals("java") && !kn.equals("native")) {
+        throw new IllegalArgumentException("unknown kernels '" + kn + "'; expected java or native");
+      }
+    }
     for (String p : precisions) {
       if (!p.equals("fp32") && !p.equals("int8")) {
         throw new IllegalArgumentException("unknown precision '" + p + "'; expected fp32 or int8");
@@ -169,38 +183,39 @@ public final class BenchKnnCommand implements Callable<Integer> {
       System.arraycopy(data.rows, i * dim, v, 0, dim);
       PackedBank.put(packed, i, v, dim);
     }
-    List<Row> table = new ArrayList<>();
+    // Every method is a body timed in interleaved rounds, and a recall computed afterwards from
+    // the slots its last run returned.
+    List<String> names = new ArrayList<>();
+    List<String> kernelNames = new ArrayList<>();
+    List<String> precisionNames = new ArrayList<>();
+    List<Integer> queryCounts = new ArrayList<>();
+    List<Runnable> bodies = new ArrayList<>();
+    List<int[]> results = new ArrayList<>();
+
     float[] naiveScores = new float[nq * kk];
     int[] naiveSlots = new int[nq * kk];
-    table.add(
-        new Row(
-            "naive per-query loop",
-            "java",
-            "fp32",
-            nq,
-            Timing.measure(
-                Math.min(warmup, 1),
-                runs,
-                () ->
-                    JavaKernels.searchRowMajor(
-                        data.rows, n, dim, data.queries, 0, nq, kk, naiveScores, naiveSlots)),
-            1.0));
+    names.add("naive per-query loop");
+    kernelNames.add("java");
+    precisionNames.add("fp32");
+    queryCounts.add(nq);
+    bodies.add(
+        () ->
+            JavaKernels.searchRowMajor(
+                data.rows, n, dim, data.queries, 0, nq, kk, naiveScores, naiveSlots));
+    results.add(null); // the naive loop is exact by definition
 
     // The exact neighbours every other method is compared with: the Java blocked search, which
     // returns the naive loop's scores bit for bit.
     int[] exact = new int[queries * kk];
     JavaKernels.instance()
         .searchPacked(packed, n, dim, data.queries, 0, queries, kk, new float[queries * kk], exact);
-    for (int i = 0; i < nq * kk; i++) {
-      if (exact[i] != naiveSlots[i]) {
-        err.printf(Locale.ROOT, "warning: the Java blocked search differs from the naive loop%n");
-        break;
-      }
-    }
 
     Int8 int8 = precisions.contains("int8") ? Int8.of(data) : null;
     String nativeLine;
-    List<Kernels> kernels = new ArrayList<>(List.of(KernelSupport.java()));
+    List<Kernels> kernels = new ArrayList<>();
+    if (kernelsOption.contains("java")) {
+      kernels.add(KernelSupport.java());
+    }
     try {
       List<String> variants = NativeKernels.supportedVariants();
       nativeLine =
@@ -211,14 +226,16 @@ public final class BenchKnnCommand implements Callable<Integer> {
               + " (library from "
               + NativeKernels.libraryOrigin()
               + ")";
-      if (allVariants) {
-        List<String> fastestFirst = new ArrayList<>(variants);
-        Collections.reverse(fastestFirst);
-        for (String name : fastestFirst) {
-          kernels.add(NativeKernels.of(name));
+      if (kernelsOption.contains("native")) {
+        if (allVariants) {
+          List<String> fastestFirst = new ArrayList<>(variants);
+          Collections.reverse(fastestFirst);
+          for (String name : fastestFirst) {
+            kernels.add(NativeKernels.of(name));
+          }
+        } else {
+          kernels.add(NativeKernels.best());
         }
-      } else if (KernelSupport.get() != KernelSupport.java()) {
-        kernels.add(KernelSupport.get());
       }
     } catch (UnsupportedOperationException e) {
       nativeLine = "native kernels: unavailable (" + e.getMessage() + ")";
@@ -228,40 +245,65 @@ public final class BenchKnnCommand implements Callable<Integer> {
       if (precisions.contains("fp32")) {
         float[] s = new float[queries * kk];
         int[] sl = new int[queries * kk];
-        double[] t =
-            Timing.measure(
-                warmup,
-                runs,
-                () -> kern.searchPacked(packed, n, dim, data.queries, 0, queries, kk, s, sl));
-        table.add(
-            new Row(kern.name() + " fp32", kern.name(), "fp32", queries, t, recall(sl, exact, kk)));
+        names.add(kern.name() + " fp32");
+        kernelNames.add(kern.name());
+        precisionNames.add("fp32");
+        queryCounts.add(queries);
+        bodies.add(() -> kern.searchPacked(packed, n, dim, data.queries, 0, queries, kk, s, sl));
+        results.add(sl);
       }
       if (int8 != null) {
         float[] s = new float[queries * kk];
         int[] sl = new int[queries * kk];
-        double[] t =
-            Timing.measure(
-                warmup,
-                runs,
-                () ->
-                    kern.searchPackedInt8(
-                        int8.bank,
-                        int8.scales,
-                        n,
-                        dim,
-                        int8.queries,
-                        int8.queryScales,
-                        0,
-                        queries,
-                        kk,
-                        s,
-                        sl));
-        table.add(
-            new Row(kern.name() + " int8", kern.name(), "int8", queries, t, recall(sl, exact, kk)));
+        names.add(kern.name() + " int8");
+        kernelNames.add(kern.name());
+        precisionNames.add("int8");
+        queryCounts.add(queries);
+        bodies.add(
+            () ->
+                kern.searchPackedInt8(
+                    int8.bank,
+                    int8.scales,
+                    n,
+                    dim,
+                    int8.queries,
+                    int8.queryScales,
+                    0,
+                    queries,
+                    kk,
+                    s,
+                    sl));
+        results.add(sl);
         if (rerank > 0) {
-          table.add(rerankRow(kern, data, kk, exact));
+          int[] sl2 = new int[queries * kk];
+          names.add(kern.name() + " int8+rerank" + rerank + " (index)");
+          kernelNames.add(kern.name());
+          precisionNames.add("int8+rerank" + rerank);
+          queryCounts.add(queries);
+          bodies.add(rerankBody(kern, data, kk, sl2));
+          results.add(sl2);
         }
       }
+    }
+
+    double[][] seconds = Timing.interleaved("k-NN search", warmup, runs, bodies);
+    for (int i = 0; i < nq * kk; i++) {
+      if (exact[i] != naiveSlots[i]) {
+        err.printf(Locale.ROOT, "warning: the Java blocked search differs from the naive loop%n");
+        break;
+      }
+    }
+    List<Row> table = new ArrayList<>();
+    for (int m = 0; m < bodies.size(); m++) {
+      double recall = results.get(m) == null ? 1.0 : recall(results.get(m), exact, kk);
+      table.add(
+          new Row(
+              names.get(m),
+              kernelNames.get(m),
+              precisionNames.get(m),
+              queryCounts.get(m),
+              seconds[m],
+              recall));
     }
 
     print(out, data, kk, table, nativeLine);
@@ -278,8 +320,11 @@ public final class BenchKnnCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** An INT8 {@link KnnIndex} that reranks, end to end: normalization, quantization, search. */
-  private Row rerankRow(Kernels kern, Data data, int kk, int[] exact) {
+  /**
+   * An INT8 {@link KnnIndex} that reranks, end to end (normalization, quantization, search, FP32
+   * rescoring, result objects); writes the slots it found to {@code slots}.
+   */
+  private Runnable rerankBody(Kernels kern, Data data, int kk, int[] slots) {
     int n = data.count;
     int dim = data.dim;
     KnnIndex index =
@@ -293,21 +338,14 @@ public final class BenchKnnCommand implements Callable<Integer> {
     for (int i = 0; i < queries; i++) {
       q[i] = java.util.Arrays.copyOfRange(data.queries, i * dim, (i + 1) * dim);
     }
-    Neighbors[][] result = new Neighbors[1][];
-    double[] t = Timing.measure(warmup, runs, () -> result[0] = index.search(q, kk));
-    int[] slots = new int[queries * kk];
-    for (int i = 0; i < queries; i++) {
-      for (int j = 0; j < kk; j++) {
-        slots[i * kk + j] = (int) result[0][i].id(j); // ids are slots: nothing was removed
+    return () -> {
+      Neighbors[] result = index.search(q, kk);
+      for (int i = 0; i < queries; i++) {
+        for (int j = 0; j < kk; j++) {
+          slots[i * kk + j] = (int) result[i].id(j); // ids are slots: nothing was removed
+        }
       }
-    }
-    return new Row(
-        kern.name() + " int8+rerank" + rerank + " (index)",
-        kern.name(),
-        "int8+rerank" + rerank,
-        queries,
-        t,
-        recall(slots, exact, kk));
+    };
   }
 
   /** Mean fraction of each query's exact k neighbours that a method found. */
@@ -332,7 +370,8 @@ public final class BenchKnnCommand implements Callable<Integer> {
   private void print(PrintWriter out, Data data, int kk, List<Row> table, String nativeLine) {
     out.printf(
         Locale.ROOT,
-        "k-NN search: bank %,d x %d (%s), k %d, 1 thread, median of %d runs after %d warm-up%n",
+        "k-NN search: bank %,d x %d (%s), k %d, 1 thread, median of %d interleaved runs after %d"
+            + " warm-up%n",
         data.count,
         data.dim,
         data.source,

@@ -1,8 +1,13 @@
 package io.edgessl.tools.cli;
 
+import io.edgessl.EdgeSslException;
+import io.edgessl.bundle.ModelBundle;
+import io.edgessl.encoder.Encoder;
 import io.edgessl.tools.data.LabelledImages;
+import io.edgessl.tools.encode.EncoderFeatures;
 import io.edgessl.tools.encode.ImageFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options that choose the encoder whose embeddings are evaluated. */
@@ -14,8 +19,51 @@ public final class EncoderOptions {
           "Built-in encoder: pixels (raw pixels / 255, the baseline). Default: ${DEFAULT-VALUE}.")
   public String encoder;
 
-  /** Creates the encoder for images shaped like {@code sample}. */
-  public ImageFeatures open(LabelledImages sample) {
+  @Option(
+      names = "--model",
+      paramLabel = "BUNDLE",
+      description =
+          "A model bundle (directory or .edgessl file) to evaluate instead of the built-in encoder.")
+  public Path model;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "Inference backend for --model, e.g. onnxruntime. Default: the best available.")
+  public String backend;
+
+  @Option(
+      names = "--precision",
+      defaultValue = "fastest",
+      description =
+          "Model precision for --model: fp32, fp16, int8 or fastest (the fastest the bundle has)."
+              + " Default: ${DEFAULT-VALUE}.")
+  public String precision;
+
+  @Option(
+      names = "--inference-threads",
+      defaultValue = "0",
+      description =
+          "Threads of one inference for --model; 0 lets the backend decide. Default: ${DEFAULT-VALUE}.")
+  public int inferenceThreads;
+
+  /**
+   * Creates the encoder for images shaped like {@code sample}.
+   *
+   * @throws EdgeSslException when the bundle cannot be opened or its model not loaded
+   */
+  public ImageFeatures open(LabelledImages sample) throws EdgeSslException {
+    if (model != null) {
+      Encoder.Builder b =
+          Encoder.builder(ModelBundle.open(model))
+              .precision(precision)
+              .threads(inferenceThreads)
+              .maxBatch(64);
+      if (backend != null) {
+        b.backend(backend);
+      }
+      return new EncoderFeatures(b.build());
+    }
     if ("pixels".equals(encoder)) {
       return new PixelsFeatures(sample.height(), sample.width());
     }
