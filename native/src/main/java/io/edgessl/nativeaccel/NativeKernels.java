@@ -144,7 +144,9 @@ public final class NativeKernels implements Kernels {
         MemorySegment.ofArray(bank),
         count,
         dim,
-        MemorySegment.ofArray(queries).asSlice(4L * queryOffset),
+        queryOffset == 0
+            ? MemorySegment.ofArray(queries)
+            : MemorySegment.ofArray(queries).asSlice(4L * queryOffset),
         queryCount,
         k,
         MemorySegment.ofArray(outScores),
@@ -182,8 +184,12 @@ public final class NativeKernels implements Kernels {
         MemorySegment.ofArray(bankScales),
         count,
         dim,
-        MemorySegment.ofArray(queries).asSlice((long) firstQuery * pdim),
-        MemorySegment.ofArray(queryScales).asSlice(4L * firstQuery),
+        firstQuery == 0
+            ? MemorySegment.ofArray(queries)
+            : MemorySegment.ofArray(queries).asSlice((long) firstQuery * pdim),
+        firstQuery == 0
+            ? MemorySegment.ofArray(queryScales)
+            : MemorySegment.ofArray(queryScales).asSlice(4L * firstQuery),
         queryCount,
         k,
         MemorySegment.ofArray(outScores),
@@ -262,9 +268,10 @@ public final class NativeKernels implements Kernels {
     int step = (int) Math.max(1, Math.min(blocks, F32_WORK / Math.max(1, perBlock)));
     for (int q0 = 0; q0 < queryCount; q0 += QUERY_CHUNK) {
       int n = Math.min(QUERY_CHUNK, queryCount - q0);
-      MemorySegment q = queries.asSlice(4L * q0 * dim);
-      MemorySegment s = outScores.asSlice(4L * q0 * k);
-      MemorySegment sl = outSlots.asSlice(4L * q0 * k);
+      // Views of later chunks; the first (for most calls the only one) is the segments as given.
+      MemorySegment q = q0 == 0 ? queries : queries.asSlice(4L * q0 * dim);
+      MemorySegment s = q0 == 0 ? outScores : outScores.asSlice(4L * q0 * k);
+      MemorySegment sl = q0 == 0 ? outSlots : outSlots.asSlice(4L * q0 * k);
       int b0 = 0;
       do {
         int b1 = Math.min(blocks, b0 + step);
@@ -307,10 +314,10 @@ public final class NativeKernels implements Kernels {
     int step = (int) Math.max(1, Math.min(blocks, INT8_WORK / Math.max(1, perBlock)));
     for (int q0 = 0; q0 < queryCount; q0 += QUERY_CHUNK) {
       int n = Math.min(QUERY_CHUNK, queryCount - q0);
-      MemorySegment q = queries.asSlice((long) q0 * pdim);
-      MemorySegment qs = queryScales.asSlice(4L * q0);
-      MemorySegment s = outScores.asSlice(4L * q0 * k);
-      MemorySegment sl = outSlots.asSlice(4L * q0 * k);
+      MemorySegment q = q0 == 0 ? queries : queries.asSlice((long) q0 * pdim);
+      MemorySegment qs = q0 == 0 ? queryScales : queryScales.asSlice(4L * q0);
+      MemorySegment s = q0 == 0 ? outScores : outScores.asSlice(4L * q0 * k);
+      MemorySegment sl = q0 == 0 ? outSlots : outSlots.asSlice(4L * q0 * k);
       int b0 = 0;
       do {
         int b1 = Math.min(blocks, b0 + step);

@@ -5,9 +5,10 @@ import io.edgessl.spi.KernelsProvider;
 
 /**
  * The {@code "native"} kernels provider (rank 100): {@link NativeKernels} of the fastest variant
- * this CPU runs, or the one {@code -Dedgessl.native.variant} names. Declines, with a message that
- * says how to fix it, when the library is missing, native access is not enabled, or the CPU has
- * none of the SIMD variants (the portable C kernels are no faster than the Java ones).
+ * this CPU runs (on a CPU with none of the SIMD extensions, the portable C kernels, which still
+ * beat the Java ones two to three times), or the one {@code -Dedgessl.native.variant} names.
+ * Declines, with a message that says how to fix it, when there is no library for this platform,
+ * native access is not enabled, or the CPU cannot run the variant asked for.
  */
 public final class NativeKernelsProvider implements KernelsProvider {
   /** System property that forces a variant, e.g. {@code avx2} or {@code portable}. */
@@ -36,14 +37,6 @@ public final class NativeKernelsProvider implements KernelsProvider {
         throw new UnsupportedOperationException("-D" + VARIANT_PROPERTY + ": " + e.getMessage());
       }
     }
-    NativeKernels best = NativeKernels.best();
-    if (best.variant().equals("portable")) {
-      throw new UnsupportedOperationException(
-          "this CPU has none of AVX2+FMA, AVX-512 or NEON, and the portable C kernels are no"
-              + " faster than the Java ones (-D"
-              + VARIANT_PROPERTY
-              + "=portable uses them anyway)");
-    }
-    return best;
+    return NativeKernels.best();
   }
 }

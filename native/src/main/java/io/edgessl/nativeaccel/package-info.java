@@ -28,10 +28,11 @@
  *   <li>Native access enabled for this module: {@code --enable-native-access=ALL-UNNAMED} on the
  *       class path, {@code --enable-native-access=io.edgessl.nativeaccel} on the module path, or
  *       {@code Enable-Native-Access: ALL-UNNAMED} in the manifest of an executable jar;
- *   <li>a CPU with one of the SIMD variants ({@code avx512-vnni}, {@code avx512}, {@code avx2},
- *       {@code neon-dotprod}, {@code neon}), chosen once at run time; {@code
- *       -Dedgessl.native.variant=NAME} forces one (also {@code portable}, the plain C kernels,
- *       which are otherwise not used because they are no faster than the Java ones).
+ *   <li>a library built for the platform (the jar carries the ones its build produced; {@code
+ *       linux-x86_64} here). Its variant is chosen once at run time, the fastest the CPU runs:
+ *       {@code avx512-vnni}, {@code avx512}, {@code avx2}, {@code neon-dotprod}, {@code neon}, or
+ *       {@code portable} (plain C) on CPUs with none of those; {@code
+ *       -Dedgessl.native.variant=NAME} forces one.
  * </ul>
  *
  * When something is missing, the core logs one line saying what and how to fix it, and runs the
