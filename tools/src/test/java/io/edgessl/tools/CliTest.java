@@ -164,7 +164,7 @@ class CliTest {
             "1",
             "--warmup",
             "0",
-            "--precision",
+            "--bank",
             "int8",
             "--rerank",
             "0",
@@ -182,9 +182,9 @@ class CliTest {
     List<?> rows = (List<?>) m.get("rows");
     assertEquals("naive per-query loop", ((Map<?, ?>) rows.get(0)).get("method"));
     assertEquals("int8", ((Map<?, ?>) rows.get(1)).get("precision"));
-    r = run("bench", "knn", "--synthetic", "10,4", "--precision", "fp16");
+    r = run("bench", "knn", "--synthetic", "10,4", "--bank", "fp16");
     assertEquals(EdgeSsl.EXIT_USAGE, r.code());
-    assertEquals("edgessl: unknown precision 'fp16'; expected fp32 or int8\n", r.err());
+    assertEquals("edgessl: unknown bank precision 'fp16'; expected fp32 or int8\n", r.err());
   }
 
   @Test
@@ -211,6 +211,56 @@ class CliTest {
             "1");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("100.00%"), r.out());
+  }
+
+  @Test
+  void int8BanksBuildDescribeAndEvaluate() throws Exception {
+    Path bank = dir.resolve("int8.knn");
+    Run r =
+        run(
+            "index",
+            "build",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "--out",
+            bank.toString(),
+            "--bank",
+            "int8",
+            "--rerank",
+            "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("10 labels, INT8, rerank 2 ("), r.out());
+    r = run("index", "info", bank.toString());
+    assertTrue(r.out().contains("precision  INT8, rerank 2"), r.out());
+    r =
+        run(
+            "eval",
+            "knn",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "--index",
+            bank.toString(),
+            "-k",
+            "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("100.00%"), r.out());
+    r = run("index", "build", "--data", data.toString(), "--out", bank.toString(), "--rerank", "2");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: --rerank applies to --bank int8 only\n", r.err());
+    r =
+        run(
+            "index",
+            "build",
+            "--data",
+            data.toString(),
+            "--out",
+            bank.toString(),
+            "--bank",
+            "int4");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: unknown bank precision 'int4'; expected fp32 or int8\n", r.err());
   }
 
   @Test

@@ -88,7 +88,7 @@ public final class BenchKnnCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
-      names = "--precision",
+      names = "--bank",
       split = ",",
       defaultValue = "fp32,int8",
       description = "Bank precisions to measure: fp32, int8. Default: ${DEFAULT-VALUE}.")
@@ -159,7 +159,8 @@ public final class BenchKnnCommand implements Callable<Integer> {
     }
     for (String p : precisions) {
       if (!p.equals("fp32") && !p.equals("int8")) {
-        throw new IllegalArgumentException("unknown precision '" + p + "'; expected fp32 or int8");
+        throw new IllegalArgumentException(
+            "unknown bank precision '" + p + "'; expected fp32 or int8");
       }
     }
     if (json != null) {
