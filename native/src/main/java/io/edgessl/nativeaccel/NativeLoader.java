@@ -66,7 +66,8 @@ final class NativeLoader {
                 NativeLoader.class.getModule().isNativeAccessEnabled(),
                 System.getProperty(LIBRARY_PROPERTY),
                 NativeLoader.class.getResource(resourceName()),
-                System.getProperty("java.library.path", ""));
+                System.getProperty("java.library.path", ""),
+                Path.of(System.getProperty("java.io.tmpdir")));
       } catch (UnsupportedOperationException e) {
         failure = e.getMessage();
       }
@@ -77,8 +78,12 @@ final class NativeLoader {
     return loaded;
   }
 
-  /** The search itself, with its inputs as arguments so that tests can try each step. */
-  static Loaded load(boolean nativeAccess, String explicitPath, URL packaged, String libraryPath) {
+  /**
+   * The search itself, with its inputs as arguments so that tests can try each step; the packaged
+   * library is extracted below {@code tmp}.
+   */
+  static Loaded load(
+      boolean nativeAccess, String explicitPath, URL packaged, String libraryPath, Path tmp) {
     if (!nativeAccess) {
       Module m = NativeLoader.class.getModule();
       throw new UnsupportedOperationException(
@@ -95,7 +100,7 @@ final class NativeLoader {
       return verified(open(p), "-D" + LIBRARY_PROPERTY + "=" + explicitPath);
     }
     if (packaged != null) {
-      return verified(extractAndOpen(packaged), "the edgessl-native jar (" + platform() + ")");
+      return verified(extractAndOpen(packaged, tmp), "the edgessl-native jar (" + platform() + ")");
     }
     String file = System.mapLibraryName(LIBRARY);
     for (String dir : libraryPath.split(File.pathSeparator)) {
@@ -153,11 +158,11 @@ final class NativeLoader {
    * deletes it again (the loaded library stays mapped). Where the OS keeps the file locked, it is
    * deleted when the JVM exits.
    */
-  private static SymbolLookup extractAndOpen(URL packaged) {
+  private static SymbolLookup extractAndOpen(URL packaged, Path tmp) {
     Path dir = null;
     Path file = null;
     try {
-      dir = Files.createTempDirectory("edgessl-native-");
+      dir = Files.createTempDirectory(tmp, "edgessl-native-");
       file = dir.resolve(System.mapLibraryName(LIBRARY));
       try (InputStream in = packaged.openStream()) {
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
