@@ -132,6 +132,10 @@ public final class BenchKnnCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** A method to measure: its body, and where its last run leaves the slots it found. */
+  record Method(
+      String name, String kernels, String precision, int queries, Runnable body, int[] found) {}
+
   /** One measured method. */
   record Row(
       String method,
@@ -186,24 +190,19 @@ public final class BenchKnnCommand implements Callable<Integer> {
     }
     // Every method is a body timed in interleaved rounds, and a recall computed afterwards from
     // the slots its last run returned.
-    List<String> names = new ArrayList<>();
-    List<String> kernelNames = new ArrayList<>();
-    List<String> precisionNames = new ArrayList<>();
-    List<Integer> queryCounts = new ArrayList<>();
-    List<Runnable> bodies = new ArrayList<>();
-    List<int[]> results = new ArrayList<>();
-
+    List<Method> methods = new ArrayList<>();
     float[] naiveScores = new float[nq * kk];
     int[] naiveSlots = new int[nq * kk];
-    names.add("naive per-query loop");
-    kernelNames.add("java");
-    precisionNames.add("fp32");
-    queryCounts.add(nq);
-    bodies.add(
-        () ->
-            JavaKernels.searchRowMajor(
-                data.rows, n, dim, data.queries, 0, nq, kk, naiveScores, naiveSlots));
-    results.add(null); // the naive loop is exact by definition
+    methods.add(
+        new Method(
+            "naive per-query loop",
+            "java",
+            "fp32",
+            nq,
+            () ->
+                JavaKernels.searchRowMajor(
+                    data.rows, n, dim, data.queries, 0, nq, kk, naiveScores, naiveSlots),
+            null)); // exact by definition
 
     // The exact neighbours every other method is compared with: the Java blocked search, which
     // returns the naive loop's scores bit for bit.
@@ -243,50 +242,60 @@ public final class BenchKnnCommand implements Callable<Integer> {
     }
 
     for (Kernels kern : kernels) {
+      String name = kern.name();
       if (precisions.contains("fp32")) {
         float[] s = new float[queries * kk];
         int[] sl = new int[queries * kk];
-        names.add(kern.name() + " fp32");
-        kernelNames.add(kern.name());
-        precisionNames.add("fp32");
-        queryCounts.add(queries);
-        bodies.add(() -> kern.searchPacked(packed, n, dim, data.queries, 0, queries, kk, s, sl));
-        results.add(sl);
+        methods.add(
+            new Method(
+                name + " fp32",
+                name,
+                "fp32",
+                queries,
+                () -> kern.searchPacked(packed, n, dim, data.queries, 0, queries, kk, s, sl),
+                sl));
       }
       if (int8 != null) {
         float[] s = new float[queries * kk];
         int[] sl = new int[queries * kk];
-        names.add(kern.name() + " int8");
-        kernelNames.add(kern.name());
-        precisionNames.add("int8");
-        queryCounts.add(queries);
-        bodies.add(
-            () ->
-                kern.searchPackedInt8(
-                    int8.bank,
-                    int8.scales,
-                    n,
-                    dim,
-                    int8.queries,
-                    int8.queryScales,
-                    0,
-                    queries,
-                    kk,
-                    s,
-                    sl));
-        results.add(sl);
+        methods.add(
+            new Method(
+                name + " int8",
+                name,
+                "int8",
+                queries,
+                () ->
+                    kern.searchPackedInt8(
+                        int8.bank,
+                        int8.scales,
+                        n,
+                        dim,
+                        int8.queries,
+                        int8.queryScales,
+                        0,
+                        queries,
+                        kk,
+                        s,
+                        sl),
+                sl));
         if (rerank > 0) {
-          int[] sl2 = new int[queries * kk];
-          names.add(kern.name() + " int8+rerank" + rerank + " (index)");
-          kernelNames.add(kern.name());
-          precisionNames.add("int8+rerank" + rerank);
-          queryCounts.add(queries);
-          bodies.add(rerankBody(kern, data, kk, sl2));
-          results.add(sl2);
+          int[] found = new int[queries * kk];
+          methods.add(
+              new Method(
+                  name + " int8+rerank" + rerank + " (index)",
+                  name,
+                  "int8+rerank" + rerank,
+                  queries,
+                  rerankBody(kern, data, kk, found),
+                  found));
         }
       }
     }
 
+    List<Runnable> bodies = new ArrayList<>();
+    for (Method m : methods) {
+      bodies.add(m.body());
+    }
     double[][] seconds = Timing.interleaved("k-NN search", warmup, runs, bodies);
     for (int i = 0; i < nq * kk; i++) {
       if (exact[i] != naiveSlots[i]) {
@@ -295,16 +304,10 @@ public final class BenchKnnCommand implements Callable<Integer> {
       }
     }
     List<Row> table = new ArrayList<>();
-    for (int m = 0; m < bodies.size(); m++) {
-      double recall = results.get(m) == null ? 1.0 : recall(results.get(m), exact, kk);
-      table.add(
-          new Row(
-              names.get(m),
-              kernelNames.get(m),
-              precisionNames.get(m),
-              queryCounts.get(m),
-              seconds[m],
-              recall));
+    for (int i = 0; i < methods.size(); i++) {
+      Method m = methods.get(i);
+      double recall = m.found() == null ? 1.0 : recall(m.found(), exact, kk);
+      table.add(new Row(m.name(), m.kernels(), m.precision(), m.queries(), seconds[i], recall));
     }
 
     print(out, data, kk, table, nativeLine);
