@@ -4,6 +4,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.tools.bench.BenchCommand;
 import io.edgessl.tools.cli.Progress;
 import io.edgessl.tools.eval.EvalCommand;
+import io.edgessl.tools.train.TrainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Option;
     name = "edgessl",
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
-    description = "Self-supervised vision encoders on edge devices: evaluate, benchmark, demo.",
+    description =
+        "Self-supervised vision encoders on edge devices: train, evaluate, benchmark, demo.",
     subcommands = {
       DemoCommand.class,
+      TrainCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
