@@ -96,7 +96,7 @@ public final class KnnEvalCommand implements Callable<Integer> {
     LabelledImages train = dataset.train();
     LabelledImages test = dataset.test();
     KnnEval.Run run;
-    try (ImageFeatures features = encoder.open(train)) {
+    try (ImageFeatures features = encoder.open(train, nThreads)) {
       run = KnnEval.run(features, train, test, settings, nThreads);
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -129,18 +129,27 @@ public final class TrainCommand implements Callable<Integer> {
                 + dir
                 + " or choose another --out");
       }
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new EdgeSslException(ErrorCode.IO, "cannot create " + dir + ": " + e.getMessage(), e);
-      }
     }
     try {
       String commit = GitInfo.commit();
       printHeader(out, commit, o, dir);
       // The data is read before any model is built: a bad directory fails here.
       TrainData data = TrainData.load(o, Math.max(threads, loaderThreads));
+      if (o.batch > data.train().count()) {
+        throw new IllegalArgumentException(
+            "--batch "
+                + o.batch
+                + " is larger than the "
+                + data.train().count()
+                + " training images");
+      }
       if (resume == null) {
+        try {
+          Files.createDirectories(dir);
+        } catch (IOException e) {
+          throw new EdgeSslException(
+              ErrorCode.IO, "cannot create " + dir + ": " + e.getMessage(), e);
+        }
         writeCommand(dir, commit, o);
       }
       Trainer t = new Trainer(o, data, dir, threads, loaderThreads, stopAtEpoch, ckpt, commit, out);

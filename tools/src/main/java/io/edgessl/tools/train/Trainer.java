@@ -14,7 +14,6 @@ import io.edgessl.tools.train.method.StepContext;
 import io.edgessl.tools.train.model.EncoderSpec;
 import io.edgessl.tools.train.model.ResNet;
 import io.edgessl.tools.train.model.VisionTransformer;
-import io.edgessl.tools.train.nn.Ops;
 import io.edgessl.tools.train.nn.Torch;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,9 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -96,17 +92,7 @@ public final class Trainer {
     Torch.threads(threads);
     EncoderSpec spec = Recipes.encoderSpec(o);
     Map<String, Object> options = o.toJson();
-    Method method = Methods.create(o.method, spec, o.seed, options);
-    if (method.encoder() instanceof VisionTransformer v) {
-      v.setFusedAttention(o.fusedAttention);
-      ((VisionTransformer) method.evalEncoder()).setFusedAttention(o.fusedAttention);
-    }
-    if (method.encoder() instanceof ResNet r && o.channelsLast) {
-      r.setChannelsLast(true);
-      if (method.evalEncoder() != r) {
-        ((ResNet) method.evalEncoder()).setChannelsLast(true);
-      }
-    }
+    Method method = buildMethod(o, spec);
     Map<String, Tensor> params = method.student().parameters();
     AdamW opt = new AdamW(params, o.betas.get(0), o.betas.get(1), 1e-8);
     Map<String, Tensor> state = new LinkedHashMap<>(method.state());
@@ -130,6 +116,8 @@ public final class Trainer {
         ViewLoader loader =
             new ViewLoader(data.train(), views, mean, std, o.batch, o.seed, loaderThreads)) {
       int spe = loader.stepsPerEpoch();
+      int[] sizes = views.stream().mapToInt(ViewSpec::size).toArray();
+      StepRunner runner = new StepRunner(method, opt, o.clipGrad, o.clipMode);
       long total = (long) o.epochs * spe;
       double peakLr = o.lr * o.batch / 256.0;
       Schedule lrs = new Schedule(peakLr, o.minLr, total, (long) o.warmupEpochs * spe, 0);
@@ -198,39 +186,18 @@ public final class Trainer {
         method.encoder().setRandom(new SplittableRandom(ViewLoader.mix(o.seed, step, 1)));
         boolean logNow = (step + 1) % o.logEvery == 0 || it == spe - 1;
         double lossValue;
-        double embedStd = Double.NaN;
-        try (PointerScope scope = new PointerScope()) {
-          Tensor[] x = new Tensor[batch.length];
-          for (int v = 0; v < batch.length; v++) {
-            int s = views.get(v).size();
-            x[v] = Ops.fromFloats(batch[v], o.batch, o.channels, s, s);
-          }
-          for (Tensor p : params.values()) {
-            p.mutable_grad().reset();
-          }
-          Tensor loss = method.loss(x, ctx);
-          lossValue = loss.item_double();
-          if (!Double.isFinite(lossValue)) {
-            throw new EdgeSslException(
-                ErrorCode.TRAINING_FAILED,
-                String.format(
-                    Locale.ROOT,
-                    "the loss is %s at epoch %d, step %d: training diverged; the last checkpoint"
-                        + " is %s. Try a lower --lr or --clip-grad 3.",
-                    lossValue,
-                    epoch + 1,
-                    step,
-                    outDir.resolve(CHECKPOINT)));
-          }
-          loss.backward();
-          final int ep = epoch;
-          clip(params, method, ep);
-          opt.step(lr, wd, n -> method.frozen(n, ep));
-          method.afterStep(ctx);
-          if (logNow && method.lastEmbedding() != null) {
-            embedStd = embeddingStd(method.lastEmbedding());
-          }
+        try {
+          lossValue = runner.run(batch, sizes, o.batch, o.channels, ctx, lr, wd, logNow);
+        } catch (EdgeSslException e) {
+          throw new EdgeSslException(
+              e.code(),
+              e.getMessage()
+                  + "; the last checkpoint is "
+                  + outDir.resolve(CHECKPOINT)
+                  + ". Try a lower --lr, or --clip-grad 3.",
+              e);
         }
+        double embedStd = runner.lastEmbeddingStd();
         lossSum += lossValue;
         lossCount++;
         imagesSince += o.batch;
@@ -304,6 +271,22 @@ public final class Trainer {
     }
   }
 
+  /**
+   * The method the resolved options describe, its encoders set up for speed (fused attention,
+   * channels-last) as asked.
+   */
+  public static Method buildMethod(TrainOptions o, EncoderSpec spec) {
+    Method method = Methods.create(o.method, spec, o.seed, o.toJson());
+    for (var e : List.of(method.encoder(), method.evalEncoder())) {
+      if (e instanceof VisionTransformer v) {
+        v.setFusedAttention(o.fusedAttention);
+      } else if (e instanceof ResNet r) {
+        r.setChannelsLast(o.channelsLast);
+      }
+    }
+    return method;
+  }
+
   private EdgeSslException collapsed(int epoch, long step, double std) {
     return new EdgeSslException(
         ErrorCode.TRAINING_FAILED,
@@ -320,58 +303,6 @@ public final class Trainer {
             o.collapseStd,
             o.collapsePatience,
             outDir.resolve(CHECKPOINT)));
-  }
-
-  /** Mean over dimensions of the std across the batch of L2-normalized rows, times sqrt(dim). */
-  static double embeddingStd(Tensor emb) {
-    try (PointerScope scope = new PointerScope();
-        NoGradGuard g = new NoGradGuard()) {
-      Tensor n = Ops.l2normalize(emb, 1);
-      double s = n.std(new long[] {0}, true, false).mean().item_double();
-      return s * Math.sqrt(emb.size(1));
-    }
-  }
-
-  /** Gradient clipping: DINO's per-tensor norm clip, or one global norm. */
-  private void clip(Map<String, Tensor> params, Method method, int epoch) {
-    if (o.clipGrad <= 0) {
-      return;
-    }
-    try (PointerScope scope = new PointerScope();
-        NoGradGuard g = new NoGradGuard()) {
-      ScalarOptional two = new ScalarOptional(Ops.s(2));
-      if (o.clipMode.equals("per-param")) {
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
-          Tensor grad = e.getValue().grad();
-          if (!grad.defined() || method.frozen(e.getKey(), epoch)) {
-            continue;
-          }
-          double norm = grad.norm(two, new long[] {}, false).item_double();
-          double coef = o.clipGrad / (norm + 1e-6);
-          if (coef < 1) {
-            grad.mul_(Ops.s(coef));
-          }
-        }
-      } else {
-        double sq = 0;
-        for (Tensor p : params.values()) {
-          Tensor grad = p.grad();
-          if (grad.defined()) {
-            double n = grad.norm(two, new long[] {}, false).item_double();
-            sq += n * n;
-          }
-        }
-        double coef = o.clipGrad / (Math.sqrt(sq) + 1e-6);
-        if (coef < 1) {
-          for (Tensor p : params.values()) {
-            Tensor grad = p.grad();
-            if (grad.defined()) {
-              grad.mul_(Ops.s(coef));
-            }
-          }
-        }
-      }
-    }
   }
 
   private Double monitor(Method method, TrainLog log, int epoch, long step, float mean, float std)
