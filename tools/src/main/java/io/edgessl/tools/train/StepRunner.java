@@ -83,6 +83,11 @@ public final class StepRunner {
     }
   }
 
+  /** The method's extra numbers of the last step. */
+  public Map<String, Double> lastStats() {
+    return method.lastStats();
+  }
+
   /** The embedding spread measured by the last {@code run(..., wantStd = true)}, or NaN. */
   public double lastEmbeddingStd() {
     return lastStd;

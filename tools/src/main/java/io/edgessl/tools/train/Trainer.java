@@ -217,6 +217,7 @@ public final class Trainer {
             r.put("teacher_temp", ctx.teacherTemp());
           }
           r.put("embed_std", Double.isNaN(embedStd) ? null : embedStd);
+          new java.util.TreeMap<>(runner.lastStats()).forEach(r::put);
           r.put("images_per_s", imagesSince / secs);
           log.write(r);
           lossSum = 0;

@@ -36,6 +36,8 @@ public final class Dino extends Method {
   private final double centerMomentum;
   private final int freezeLastLayer;
   private Tensor lastEmbedding;
+  private double lastLoss;
+  private double lastEntropy;
 
   /** Builds student and teacher; weights drawn from {@code seed}. */
   public Dino(
@@ -144,8 +146,29 @@ public final class Dino extends Method {
       teacherViews.add(teacherOut.narrow(0, i * b, b));
     }
     Tensor loss = Losses.dino(studentOut, teacherViews, center, studentTemp, ctx.teacherTemp());
+    lastEntropy = teacherEntropy(teacherOut, ctx.teacherTemp());
+    lastLoss = loss.item_double();
     updateCenter(teacherOut);
     return loss;
+  }
+
+  /**
+   * Mean entropy of the teacher's distributions. The loss is this entropy plus the KL divergence of
+   * the student from the teacher, averaged over the pairs: the entropy alone near log K means the
+   * teacher went uniform (a collapse), near 0 that it went one-hot.
+   */
+  private double teacherEntropy(Tensor teacherOut, double temp) {
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor logp =
+          org.bytedeco.pytorch.global.torch.log_softmax(
+              teacherOut.sub(center).div(Ops.s(temp)), -1);
+      return Ops.sum(logp.exp().mul(logp), false, -1).mean().neg().item_double();
+    }
+  }
+
+  @Override
+  public Map<String, Double> lastStats() {
+    return Map.of("teacher_entropy", lastEntropy, "kl", lastLoss - lastEntropy);
   }
 
   /** {@code center = m center + (1 - m) mean(teacher output)}: DINO's update_center. */

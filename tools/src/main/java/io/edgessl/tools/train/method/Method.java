@@ -52,6 +52,11 @@ public abstract class Method {
    */
   public abstract Tensor lastEmbedding();
 
+  /** Extra numbers of the last step for the log (DINO: teacher entropy and KL), or none. */
+  public java.util.Map<String, Double> lastStats() {
+    return java.util.Map.of();
+  }
+
   /**
    * Everything a checkpoint holds: the student under {@code student.}, and what subclasses add
    * (teacher, centre, queue).
