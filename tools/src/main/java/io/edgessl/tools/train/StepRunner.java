@@ -68,7 +68,7 @@ public final class StepRunner {
                 "the loss is %s at epoch %d, step %d: training diverged",
                 value,
                 ctx.epoch() + 1,
-                ctx.step()));
+                ctx.step() + 1));
       }
       loss.backward();
       int epoch = ctx.epoch();

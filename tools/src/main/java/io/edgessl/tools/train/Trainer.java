@@ -227,7 +227,7 @@ public final class Trainer {
           // The collapse guard watches after the first epoch: a fresh ViT's [CLS] varies little.
           if (epoch >= 1 && !Double.isNaN(embedStd) && embedStd < o.collapseStd) {
             if (++lowStd >= o.collapsePatience) {
-              throw collapsed(epoch, step, embedStd);
+              throw collapsed(epoch, step + 1, embedStd);
             }
           } else {
             lowStd = 0;

@@ -341,13 +341,42 @@ class TrainCliTest {
   }
 
   @Test
+  void theCollapseGuardStopsTheRunWithAMessage() throws Exception {
+    // A threshold no embedding can meet (spread-out unit vectors score about 1) trips the guard
+    // once it is armed, after the first epoch.
+    Path out = dir.resolve("collapse");
+    List<String> a = base(out, "simclr", 3);
+    a.addAll(TINY_CNN);
+    a.addAll(
+        List.of(
+            "--proj-hidden",
+            "16",
+            "--proj-dim",
+            "8",
+            "--collapse-std",
+            "10",
+            "--collapse-patience",
+            "1"));
+    Run r = run(a);
+    assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "edgessl: training collapsed at epoch 2, step 16: the embeddings' standard"
+                    + " deviation across the batch"),
+        r.err());
+    assertTrue(
+        r.err().contains("The last checkpoint is " + out.toAbsolutePath().resolve("checkpoint.pt")),
+        r.err());
+    assertEquals(8L, meta(out).get("step"), "epoch 1's checkpoint stays");
+  }
+
+  @Test
   void resumeRefusesChangedOptions() throws Exception {
     Path out = dir.resolve("r");
     List<String> a = base(out, "simclr", 2);
     a.addAll(TINY_CNN);
-    a.addAll(
-        List.of(
-            "--proj-hidden", "16", "--proj-dim", "8", "--stop-at-epoch", "1"));
+    a.addAll(List.of("--proj-hidden", "16", "--proj-dim", "8", "--stop-at-epoch", "1"));
     assertEquals(0, run(a).code());
     Run r = run(List.of("train", "--threads", "1", "--resume", out.toString(), "--lr", "0.1"));
     assertEquals(EdgeSsl.EXIT_USAGE, r.code());
