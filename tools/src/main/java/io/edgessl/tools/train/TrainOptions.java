@@ -475,15 +475,6 @@ public final class TrainOptions {
     }
   }
 
-  /** Whether a field is unset. */
-  Object value(String camelName) {
-    try {
-      return get(TrainOptions.class.getField(camelName));
-    } catch (NoSuchFieldException e) {
-      throw new IllegalArgumentException("no option " + camelName, e);
-    }
-  }
-
   static List<Field> fields() {
     List<Field> out = new ArrayList<>();
     for (Field f : TrainOptions.class.getFields()) {

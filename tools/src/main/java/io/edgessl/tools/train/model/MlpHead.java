@@ -13,8 +13,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * The projection and prediction MLPs of SimCLR and MoCo (MoCo v3's {@code _build_mlp}): {@code
  * layers} linear layers, batch norm (optional) and ReLU between them, and optionally a batch norm
- * without scale and bias after the last one (MoCo v3's projector). Linear layers carry a bias only
- * when no batch norm follows them.
+ * without scale and bias after the last one (MoCo v3's projector). As in MoCo v3, linear layers
+ * carry a bias only in heads without batch norm (MoCo v2's).
  */
 public final class MlpHead extends Layer {
   private final List<Linear> linears = new ArrayList<>();
@@ -32,7 +32,8 @@ public final class MlpHead extends Layer {
     for (int l = 0; l < layers; l++) {
       boolean last = l == layers - 1;
       int o = last ? out : hidden;
-      boolean bias = last ? !lastBn : !bn;
+      // MoCo v3's _build_mlp: no bias in any layer when batch norm is used.
+      boolean bias = !bn && !(last && lastBn);
       linears.add(mlp.add(Integer.toString(index++), new Linear(init, dim, o, bias, 0.02)));
       if (!last) {
         norms.add(bn ? mlp.add(Integer.toString(index++), new BatchNorm(o, false)) : null);
