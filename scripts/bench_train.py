@@ -1,13 +1,15 @@
 #!/usr/bin/python3
-"""Training throughput of one DINO step in PyTorch's Python API: the baseline of `edgessl bench train`.
+"""Training throughput of one training step in PyTorch's Python API: the baseline of `edgessl bench train`.
 
 Builds the same model, method and batch as the Java loop (io.edgessl.tools.train): a ViT as DINO's
 vision_transformer.py (pre-LN blocks, [CLS], learned positions resized bicubically for local crops,
 explicit matmul/softmax attention) or the small ResNet of basic blocks; DINO's head (3-layer GELU
 MLP, L2 norm, weight-normalized prototypes with the scale fixed to 1); DINO's loss with centring;
-per-tensor gradient clipping; AdamW with DINO's two parameter groups; the teacher's EMA. One step
-is forward, backward, clipping, AdamW and the EMA, on a fixed batch of random views (their values
-do not change the work). Prints images per second, median of --runs runs of --steps steps.
+per-tensor gradient clipping; AdamW with DINO's two parameter groups; the teacher's EMA. Or MoCo v3
+(--method mocov3): 3-layer projector and 2-layer predictor with batch norm and no biases, a
+momentum encoder, the symmetric contrastive loss. One step is forward, backward, clipping, AdamW
+and the EMA, on a fixed batch of random views (their values do not change the work). Prints images
+per second, median of --runs runs of --steps steps.
 
 Usage (the same options as the Java side):
   python3 scripts/bench_train.py --threads 1 --arch vit --dim 192 --heads 3 --depth 6 --patch 4 \
@@ -25,6 +27,12 @@ import time
 def parse():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--method", choices=["dino", "mocov3"], default="dino")
+    p.add_argument("--proj-hidden", type=int, default=4096)
+    p.add_argument("--proj-dim", type=int, default=256)
+    p.add_argument("--pred-hidden", type=int, default=4096)
+    p.add_argument("--temperature", type=float, default=0.2)
+    p.add_argument("--clip-grad", type=float, default=3.0)
     p.add_argument("--arch", choices=["vit", "resnet"], default="vit")
     p.add_argument("--image-size", type=int, default=28)
     p.add_argument("--channels", type=int, default=1)
@@ -188,11 +196,28 @@ class DINOHead(nn.Module):
         return self.last_layer(F.normalize(self.mlp(x), dim=-1, p=2))
 
 
+def mlp(layers, cin, hidden, out, last_bn):
+    """MoCo v3's _build_mlp."""
+    mods = []
+    for i in range(layers):
+        d1 = cin if i == 0 else hidden
+        d2 = out if i == layers - 1 else hidden
+        mods.append(nn.Linear(d1, d2, bias=False))
+        if i < layers - 1:
+            mods += [nn.BatchNorm1d(d2), nn.ReLU(inplace=True)]
+        elif last_bn:
+            mods.append(nn.BatchNorm1d(d2, affine=False))
+    return nn.Sequential(*mods)
+
+
 def build(drop_path):
     backbone = ViT(args, drop_path) if args.arch == "vit" else ResNet(args)
     m = nn.Module()
     m.backbone = backbone
-    m.head = DINOHead(backbone.embed_dim, args.out_dim, args.head_hidden, args.head_bottleneck)
+    if args.method == "dino":
+        m.head = DINOHead(backbone.embed_dim, args.out_dim, args.head_hidden, args.head_bottleneck)
+    else:
+        m.head = mlp(3, backbone.embed_dim, args.proj_hidden, args.proj_dim, True)
     if args.arch == "resnet" and args.channels_last == "true":
         m = m.to(memory_format=torch.channels_last)
     return m
@@ -208,6 +233,8 @@ teacher.load_state_dict(student.state_dict())
 for p in teacher.parameters():
     p.requires_grad = False
 center = torch.zeros(1, args.out_dim)
+if args.method == "mocov3":
+    student.predictor = mlp(2, args.proj_dim, args.pred_hidden, args.proj_dim, False)
 
 regularized = [p for n, p in student.named_parameters() if p.requires_grad and not (n.endswith(".bias") or p.ndim == 1)]
 not_regularized = [p for n, p in student.named_parameters() if p.requires_grad and (n.endswith(".bias") or p.ndim == 1)]
@@ -216,10 +243,50 @@ opt = torch.optim.AdamW([{"params": regularized}, {"params": not_regularized, "w
 
 b, c, s, ls = args.batch, args.channels, args.image_size, args.local_size
 globals_ = torch.randn(2 * b, c, s, s)
-locals_ = torch.randn(args.local_crops * b, c, ls, ls) if args.local_crops > 0 else None
+locals_ = torch.randn(args.local_crops * b, c, ls, ls) if args.local_crops > 0 and args.method == "dino" else None
+views = [torch.randn(b, c, s, s), torch.randn(b, c, s, s)]
+
+
+def contrastive(q, k):
+    q = F.normalize(q, dim=1)
+    k = F.normalize(k, dim=1)
+    logits = q @ k.t() / args.temperature
+    return F.cross_entropy(logits, torch.arange(q.shape[0])) * 2 * args.temperature
+
+
+def finish(loss, momentum):
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if args.clip_grad > 0:
+        for p in student.parameters():  # DINO's clip_gradients
+            if p.grad is not None:
+                norm = p.grad.data.norm(2)
+                coef = args.clip_grad / (norm + 1e-6)
+                if coef < 1:
+                    p.grad.data.mul_(coef)
+    opt.step()
+    with torch.no_grad():
+        for (n, ps), pt in zip(student.named_parameters(), teacher.parameters()):
+            pt.data.mul_(momentum).add_((1 - momentum) * ps.detach().data)
+    return loss.item()
+
+
+def step_mocov3():
+    q1 = student.predictor(run(student, views[0]))
+    q2 = student.predictor(run(student, views[1]))
+    with torch.no_grad():
+        k1 = run(teacher, views[0])
+        k2 = run(teacher, views[1])
+    return finish(contrastive(q1, k2) + contrastive(q2, k1), 0.99)
 
 
 def step():
+    if args.method == "mocov3":
+        return step_mocov3()
+    return step_dino()
+
+
+def step_dino():
     global center
     with torch.no_grad():
         t_out = run(teacher, globals_)
@@ -239,19 +306,7 @@ def step():
     loss = total / terms
     with torch.no_grad():
         center = center * 0.9 + t_out.mean(dim=0, keepdim=True) * 0.1
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    for p in student.parameters():  # DINO's clip_gradients
-        if p.grad is not None:
-            norm = p.grad.data.norm(2)
-            coef = 3.0 / (norm + 1e-6)
-            if coef < 1:
-                p.grad.data.mul_(coef)
-    opt.step()
-    with torch.no_grad():
-        for ps, pt in zip(student.parameters(), teacher.parameters()):
-            pt.data.mul_(0.996).add_((1 - 0.996) * ps.detach().data)
-    return loss.item()
+    return finish(loss, 0.996)
 
 
 for _ in range(args.warmup):
@@ -265,7 +320,10 @@ for _ in range(args.runs):
 per_step = statistics.median(times)
 n_params = sum(p.numel() for p in student.backbone.parameters())
 print(f"PyTorch {torch.__version__} (Python {sys.version.split()[0]}), {args.threads} threads")
-print(f"  method    dino, batch {b}, {2 + args.local_crops} views per image (2 x {s}, {args.local_crops} x {ls})")
+if args.method == "dino":
+    print(f"  method    dino, batch {b}, {2 + args.local_crops} views per image (2 x {s}, {args.local_crops} x {ls})")
+else:
+    print(f"  method    mocov3, batch {b}, 2 views per image ({s})")
 print(f"  encoder   {args.arch}, {n_params:,} parameters")
 print(f"  step      {1e3 * per_step:.1f} ms median of {args.runs} runs x {args.steps} steps "
       f"(min {1e3 * min(times):.1f}, max {1e3 * max(times):.1f})")

@@ -96,12 +96,14 @@ public final class Charts {
       // Grid and ticks.
       double[] xt = ticks(x0, x1);
       double[] yt = ticks(y0, y1);
+      int xd = decimals(xt);
+      int yd = decimals(yt);
       for (double t : xt) {
         int x = LEFT + (int) Math.round((t - x0) / (x1 - x0) * pw);
         g.setColor(new Color(230, 230, 230));
         g.drawLine(x, TOP, x, TOP + ph);
         g.setColor(Color.DARK_GRAY);
-        String s = label(t);
+        String s = label(t, xd);
         g.drawString(s, x - fm.stringWidth(s) / 2, TOP + ph + 18);
       }
       for (double t : yt) {
@@ -109,7 +111,7 @@ public final class Charts {
         g.setColor(new Color(230, 230, 230));
         g.drawLine(LEFT, y, LEFT + pw, y);
         g.setColor(Color.DARK_GRAY);
-        String s = label(t);
+        String s = label(t, yd);
         g.drawString(s, LEFT - 8 - fm.stringWidth(s), y + fm.getAscent() / 2);
       }
       g.setColor(Color.BLACK);
@@ -144,7 +146,8 @@ public final class Charts {
       r.dispose();
       if (markers && !pts.isEmpty()) {
         double[] last = pts.get(pts.size() - 1);
-        String s = String.format(Locale.ROOT, "last: %.2f at epoch %s", last[1], label(last[0]));
+        int d = Math.abs(last[0] - Math.rint(last[0])) < 1e-9 ? 0 : 2;
+        String s = String.format(Locale.ROOT, "last: %.2f at epoch %s", last[1], label(last[0], d));
         g.drawString(s, LEFT + pw - fm.stringWidth(s) - 8, TOP + 18);
       }
     } finally {
@@ -171,11 +174,20 @@ public final class Charts {
     return t.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  private static String label(double v) {
-    if (Math.abs(v - Math.rint(v)) < 1e-9) {
+  /** Decimals that show every tick of an evenly spaced list exactly (none for whole steps). */
+  static int decimals(double[] ticks) {
+    if (ticks.length < 2) {
+      return 2;
+    }
+    double step = ticks[1] - ticks[0];
+    return Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+  }
+
+  private static String label(double v, int decimals) {
+    if (Math.abs(v - Math.rint(v)) < 1e-9 && decimals == 0) {
       return Long.toString(Math.round(v));
     }
-    return String.format(Locale.ROOT, Math.abs(v) < 1 ? "%.3g" : "%.2f", v);
+    return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
   private static void png(Path file, BufferedImage img) throws EdgeSslException {

@@ -50,7 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "DIR|FILE",
       description =
           "Continue the run in DIR (its checkpoint.pt) or from a checkpoint FILE, with the options"
-              + " it was started with.")
+              + " it was started with. With the same --threads on the same machine the result is"
+              + " bit-identical to a run that never stopped.")
   Path resume;
 
   @Option(
