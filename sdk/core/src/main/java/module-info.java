@@ -3,6 +3,9 @@ module io.edgessl.core {
   requires java.logging;
 
   exports io.edgessl;
+  exports io.edgessl.bundle;
+  exports io.edgessl.encoder;
+  exports io.edgessl.image;
   exports io.edgessl.io;
   exports io.edgessl.kernels;
   exports io.edgessl.knn;
@@ -10,4 +13,5 @@ module io.edgessl.core {
   exports io.edgessl.spi;
 
   uses io.edgessl.spi.KernelsProvider;
+  uses io.edgessl.spi.BackendProvider;
 }

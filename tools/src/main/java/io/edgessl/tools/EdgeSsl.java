@@ -2,6 +2,7 @@ package io.edgessl.tools;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.tools.bench.BenchCommand;
+import io.edgessl.tools.bundle.BundleCommand;
 import io.edgessl.tools.cli.Progress;
 import io.edgessl.tools.eval.EvalCommand;
 import io.edgessl.tools.train.TrainCommand;
@@ -20,12 +21,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
     description =
-        "Self-supervised vision encoders on edge devices: train, evaluate, benchmark, demo.",
+        "Self-supervised vision encoders on edge devices: train, evaluate, benchmark, inspect"
+            + " bundles, demo.",
     subcommands = {
       DemoCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
+      InfoCommand.class,
+      BundleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeSsl implements Runnable {

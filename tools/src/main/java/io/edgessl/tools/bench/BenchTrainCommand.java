@@ -97,6 +97,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       int n = Math.max(1, Math.min(10, loader.stepsPerEpoch()));
       loaderSecs =
           Timing.measure(
+              "augmentation",
               1,
               runs,
               () -> {
@@ -128,6 +129,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     double[] secs =
         Timing.measure(
+            "training step",
             0,
             runs,
             () -> {

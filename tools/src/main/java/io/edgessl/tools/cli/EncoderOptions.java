@@ -1,7 +1,10 @@
 package io.edgessl.tools.cli;
 
 import io.edgessl.EdgeSslException;
+import io.edgessl.bundle.ModelBundle;
+import io.edgessl.encoder.Encoder;
 import io.edgessl.tools.data.LabelledImages;
+import io.edgessl.tools.encode.EncoderFeatures;
 import io.edgessl.tools.encode.ImageFeatures;
 import io.edgessl.tools.encode.ModelFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
@@ -27,11 +30,50 @@ public final class EncoderOptions {
               + " teacher, MoCo v3's momentum encoder, else the encoder) on libtorch.")
   public Path checkpoint;
 
+  @Option(
+      names = "--model",
+      paramLabel = "BUNDLE",
+      description =
+          "A model bundle (directory or .edgessl file) to evaluate instead of the built-in encoder.")
+  public Path model;
+
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "Inference backend for --model, e.g. onnxruntime. Default: the best available.")
+  public String backend;
+
+  @Option(
+      names = "--precision",
+      defaultValue = "fastest",
+      description =
+          "Model precision for --model: fp32, fp16, int8 or fastest (the fastest the bundle has)."
+              + " Default: ${DEFAULT-VALUE}.")
+  public String precision;
+
+  @Option(
+      names = "--inference-threads",
+      defaultValue = "0",
+      description =
+          "Threads of one inference for --model; 0 lets the backend decide. Default: ${DEFAULT-VALUE}.")
+  public int inferenceThreads;
+
+  /** Creates the encoder for images shaped like {@code sample}, on one libtorch thread. */
+  public ImageFeatures open(LabelledImages sample) throws EdgeSslException {
+    return open(sample, 1);
+  }
+
   /**
    * Creates the encoder for images shaped like {@code sample}; a checkpoint runs on {@code threads}
    * libtorch threads.
+   *
+   * @throws EdgeSslException when the bundle or checkpoint cannot be opened or its model not loaded
    */
   public ImageFeatures open(LabelledImages sample, int threads) throws EdgeSslException {
+    if (checkpoint != null && model != null) {
+      throw new IllegalArgumentException(
+          "--checkpoint " + checkpoint + " and --model " + model + ": choose one");
+    }
     if (checkpoint != null) {
       Torch.threads(threads);
       TrainedEncoder t = TrainedEncoder.load(checkpoint);
@@ -43,6 +85,17 @@ public final class EncoderOptions {
                 + "-channel images; this data is grey");
       }
       return new ModelFeatures(t.name(), t.encoder(), t.mean()[0], t.std()[0]);
+    }
+    if (model != null) {
+      Encoder.Builder b =
+          Encoder.builder(ModelBundle.open(model))
+              .precision(precision)
+              .threads(inferenceThreads)
+              .maxBatch(64);
+      if (backend != null) {
+        b.backend(backend);
+      }
+      return new EncoderFeatures(b.build());
     }
     if ("pixels".equals(encoder)) {
       return new PixelsFeatures(sample.height(), sample.width());

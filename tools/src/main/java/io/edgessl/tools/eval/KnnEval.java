@@ -1,6 +1,7 @@
 package io.edgessl.tools.eval;
 
 import io.edgessl.EdgeSslException;
+import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Neighbors;
@@ -51,14 +52,15 @@ public final class KnnEval {
       int dimension,
       int trainCount,
       int testCount,
+      int embeddedCount,
       String kernels,
       int threads,
       double embedSeconds,
       double searchSeconds) {
 
-    /** Embedding throughput over train and test images. */
+    /** Embedding throughput over the images embedded in this run. */
     public double imagesPerSecond() {
-      return (trainCount + testCount) / embedSeconds;
+      return embeddedCount / embedSeconds;
     }
 
     /** Search throughput: test queries per second against the whole bank. */
@@ -67,7 +69,7 @@ public final class KnnEval {
     }
   }
 
-  /** Runs the evaluation with {@code threads} threads (at least one). */
+  /** Runs the evaluation with {@code threads} threads (at least one): embeds both splits. */
   public static Run run(
       ImageFeatures features,
       LabelledImages train,
@@ -75,79 +77,182 @@ public final class KnnEval {
       List<Setting> settings,
       int threads)
       throws EdgeSslException {
-    if (settings.isEmpty()) {
-      throw new IllegalArgumentException("no k-NN setting to evaluate");
-    }
-    if (train.count() == 0 || test.count() == 0) {
-      throw new IllegalArgumentException(
-          "empty split: " + train.count() + " train, " + test.count() + " test");
+    if (train.count() == 0) {
+      throw new IllegalArgumentException("empty training split");
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     try {
       long t0 = System.nanoTime();
-      float[][] bank = embedAll(features, train, pool, threads);
-      float[][] queries = embedAll(features, test, pool, threads);
+      KnnIndex index = buildIndex(features, train, pool, threads);
       double embedSeconds = (System.nanoTime() - t0) / 1e9;
-
-      KnnIndex index = new KnnIndex(features.dimension(), train.classes());
-      List<String> labels = new ArrayList<>(train.count());
-      for (int l : train.labels()) {
-        labels.add(train.classes().get(l));
-      }
-      index.addAll(labels, bank);
-      bank = null;
-
-      int kmax = settings.stream().mapToInt(Setting::k).max().getAsInt();
-      List<KnnClassifier> classifiers = new ArrayList<>();
-      List<ClassificationReport> reports = new ArrayList<>();
-      for (Setting s : settings) {
-        classifiers.add(
-            KnnClassifier.builder(index)
-                .k(s.k())
-                .temperature(s.temperature())
-                .vote(s.vote())
-                .build());
-        reports.add(new ClassificationReport(train.classes()));
-      }
-      long t1 = System.nanoTime();
-      try (Progress p = Progress.start("k-NN search", test.count())) {
-        for (int from = 0; from < test.count(); from += SEARCH_CHUNK) {
-          int n = Math.min(SEARCH_CHUNK, test.count() - from);
-          Neighbors[] nn =
-              index.search(
-                  Arrays.copyOfRange(queries, from, from + n), kmax, threads > 1 ? pool : null);
-          for (int i = 0; i < n; i++) {
-            int truth = test.labels()[from + i];
-            for (int c = 0; c < classifiers.size(); c++) {
-              Prediction pr = classifiers.get(c).vote(nn[i]);
-              int[] ranked = new int[pr.size()];
-              for (int r = 0; r < ranked.length; r++) {
-                ranked[r] = pr.labelIndex(r);
-              }
-              reports.get(c).add(truth, ranked);
-            }
-          }
-          p.step(n);
-        }
-      }
-      double searchSeconds = (System.nanoTime() - t1) / 1e9;
-      List<Result> results = new ArrayList<>();
-      for (int c = 0; c < settings.size(); c++) {
-        results.add(new Result(settings.get(c), reports.get(c)));
-      }
-      return new Run(
-          results,
-          features.name(),
-          features.dimension(),
-          train.count(),
-          test.count(),
-          index.kernelsName(),
-          threads,
-          embedSeconds,
-          searchSeconds);
+      return evaluate(features, index, test, settings, threads, pool, embedSeconds, train.count());
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Runs the evaluation against a prebuilt bank (e.g. one loaded from a {@code .knn} file); only
+   * the test split is embedded.
+   */
+  public static Run run(
+      ImageFeatures features,
+      KnnIndex bank,
+      LabelledImages test,
+      List<Setting> settings,
+      int threads)
+      throws EdgeSslException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      return evaluate(features, bank, test, settings, threads, pool, 0, 0);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Embeds every image of {@code data} into a new index labelled with the dataset's classes. */
+  public static KnnIndex buildIndex(ImageFeatures features, LabelledImages data, int threads)
+      throws EdgeSslException {
+    return buildIndex(features, data, threads, BankPrecision.FP32, 0);
+  }
+
+  /**
+   * As {@link #buildIndex(ImageFeatures, LabelledImages, int)}, with the bank stored in {@code
+   * precision} (and an INT8 bank's rerank factor, see {@link KnnIndex.Builder#rerank}).
+   */
+  public static KnnIndex buildIndex(
+      ImageFeatures features, LabelledImages data, int threads, BankPrecision precision, int rerank)
+      throws EdgeSslException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      return buildIndex(features, data, pool, threads, precision, rerank);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static KnnIndex buildIndex(
+      ImageFeatures features, LabelledImages data, ExecutorService pool, int threads)
+      throws EdgeSslException {
+    return buildIndex(features, data, pool, threads, BankPrecision.FP32, 0);
+  }
+
+  private static KnnIndex buildIndex(
+      ImageFeatures features,
+      LabelledImages data,
+      ExecutorService pool,
+      int threads,
+      BankPrecision precision,
+      int rerank)
+      throws EdgeSslException {
+    float[][] bank = embedAll(features, data, pool, threads);
+    KnnIndex index =
+        KnnIndex.builder(features.dimension())
+            .labels(data.classes())
+            .precision(precision)
+            .rerank(rerank)
+            .build();
+    List<String> labels = new ArrayList<>(data.count());
+    for (int l : data.labels()) {
+      labels.add(data.classes().get(l));
+    }
+    index.addAll(labels, bank);
+    return index;
+  }
+
+  private static Run evaluate(
+      ImageFeatures features,
+      KnnIndex index,
+      LabelledImages test,
+      List<Setting> settings,
+      int threads,
+      ExecutorService pool,
+      double trainEmbedSeconds,
+      int trainEmbedded)
+      throws EdgeSslException {
+    if (settings.isEmpty()) {
+      throw new IllegalArgumentException("no k-NN setting to evaluate");
+    }
+    if (test.count() == 0) {
+      throw new IllegalArgumentException("empty test split");
+    }
+    if (index.isEmpty()) {
+      throw new IllegalArgumentException("the k-NN bank is empty");
+    }
+    if (index.dimension() != features.dimension()) {
+      throw new IllegalArgumentException(
+          "the k-NN bank has dimension "
+              + index.dimension()
+              + " but encoder "
+              + features.name()
+              + " embeds "
+              + features.dimension());
+    }
+    long t0 = System.nanoTime();
+    float[][] queries = embedAll(features, test, pool, threads);
+    double embedSeconds = trainEmbedSeconds + (System.nanoTime() - t0) / 1e9;
+
+    // Report over the dataset's classes plus any other label the bank holds (never right).
+    List<String> classes = new ArrayList<>(test.classes());
+    List<String> bankLabels = index.labels();
+    int[] toReport = new int[bankLabels.size()];
+    for (int i = 0; i < bankLabels.size(); i++) {
+      int c = classes.indexOf(bankLabels.get(i));
+      if (c < 0) {
+        c = classes.size();
+        classes.add(bankLabels.get(i));
+      }
+      toReport[i] = c;
+    }
+    int kmax = settings.stream().mapToInt(Setting::k).max().getAsInt();
+    List<KnnClassifier> classifiers = new ArrayList<>();
+    List<ClassificationReport> reports = new ArrayList<>();
+    for (Setting s : settings) {
+      classifiers.add(
+          KnnClassifier.builder(index)
+              .k(s.k())
+              .temperature(s.temperature())
+              .vote(s.vote())
+              .build());
+      reports.add(new ClassificationReport(classes));
+    }
+    long t1 = System.nanoTime();
+    try (Progress p = Progress.start("k-NN search", test.count())) {
+      for (int from = 0; from < test.count(); from += SEARCH_CHUNK) {
+        int n = Math.min(SEARCH_CHUNK, test.count() - from);
+        Neighbors[] nn =
+            index.search(
+                Arrays.copyOfRange(queries, from, from + n), kmax, threads > 1 ? pool : null);
+        for (int i = 0; i < n; i++) {
+          int truth = test.labels()[from + i];
+          for (int c = 0; c < classifiers.size(); c++) {
+            Prediction pr = classifiers.get(c).vote(nn[i]);
+            int[] ranked = new int[pr.size()];
+            for (int r = 0; r < ranked.length; r++) {
+              ranked[r] = toReport[pr.labelIndex(r)];
+            }
+            reports.get(c).add(truth, ranked);
+          }
+        }
+        p.step(n);
+      }
+    }
+    double searchSeconds = (System.nanoTime() - t1) / 1e9;
+    List<Result> results = new ArrayList<>();
+    for (int c = 0; c < settings.size(); c++) {
+      results.add(new Result(settings.get(c), reports.get(c)));
+    }
+    return new Run(
+        results,
+        features.name(),
+        features.dimension(),
+        index.size(),
+        test.count(),
+        trainEmbedded + test.count(),
+        index.kernelsName(),
+        threads,
+        embedSeconds,
+        searchSeconds);
   }
 
   /** Embeds every image of {@code data}, batches spread over the pool. */

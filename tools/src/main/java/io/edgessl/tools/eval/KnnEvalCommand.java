@@ -4,6 +4,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
 import io.edgessl.io.AtomicFiles;
 import io.edgessl.io.Json;
+import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Vote;
 import io.edgessl.metrics.ClassificationReport;
 import io.edgessl.tools.cli.DatasetOptions;
@@ -68,6 +69,14 @@ public final class KnnEvalCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--index",
+      paramLabel = "FILE",
+      description =
+          "Use this k-NN bank (a .knn file from 'edgessl index build') instead of embedding the"
+              + " training split.")
+  Path index;
+
+  @Option(
       names = "--json",
       paramLabel = "FILE",
       description = "Also write the results as JSON to FILE.")
@@ -93,14 +102,23 @@ public final class KnnEvalCommand implements Callable<Integer> {
     if (json != null) {
       checkWritable(json);
     }
-    LabelledImages train = dataset.train();
     LabelledImages test = dataset.test();
     KnnEval.Run run;
-    try (ImageFeatures features = encoder.open(train, nThreads)) {
-      run = KnnEval.run(features, train, test, settings, nThreads);
+    String source = dataset.directory().toString();
+    try (ImageFeatures features = encoder.open(test, nThreads)) {
+      if (index != null) {
+        KnnIndex bank = KnnIndex.load(index, features.dimension());
+        if (bank.isEmpty()) {
+          throw new IllegalArgumentException("k-NN index " + index + " is empty");
+        }
+        run = KnnEval.run(features, bank, test, settings, nThreads);
+        source = "bank " + index + ", test images from " + source;
+      } else {
+        run = KnnEval.run(features, dataset.train(), test, settings, nThreads);
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
-    print(out, run, dataset.directory().toString(), perClass);
+    print(out, run, source, perClass);
     if (json != null) {
       writeJson(json, run);
       out.println("results written to " + json);

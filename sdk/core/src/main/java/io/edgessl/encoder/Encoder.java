@@ -1,0 +1,304 @@
+package io.edgessl.encoder;
+
+import io.edgessl.EdgeSslException;
+import io.edgessl.ErrorCode;
+import io.edgessl.bundle.Manifest;
+import io.edgessl.bundle.ModelBundle;
+import io.edgessl.bundle.Precision;
+import io.edgessl.image.Frame;
+import io.edgessl.image.Preprocessor;
+import io.edgessl.kernels.KernelSupport;
+import io.edgessl.spi.Backend;
+import io.edgessl.spi.InferenceSession;
+import io.edgessl.spi.ModelSource;
+import io.edgessl.spi.OptimizationLevel;
+import io.edgessl.spi.SessionOptions;
+import io.edgessl.spi.SessionSpec;
+import io.edgessl.spi.TensorSpec;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A vision encoder: turns frames into a global {@link Embedding} and a grid of {@link
+ * PatchFeatures}, by the bundle's preprocessing and model, on an inference backend.
+ *
+ * {@snippet :
+ * ModelBundle bundle = ModelBundle.open(Path.of("vit-tiny.edgessl"));
+ * try (Encoder encoder = Encoder.open(bundle)) {           // best backend, fastest precision
+ *   KnnClassifier classifier = KnnClassifier.builder(encoder.dimension()).k(5).build();
+ *   classifier.enroll("mug", encoder.embed(mugFrame).vector());
+ *   Prediction p = classifier.classify(encoder.embed(frame).vector());
+ *   PatchFeatures grid = encoder.features(frame);            // h x w x D, plus the embedding
+ * }
+ * }
+ *
+ * <p>Each frame is preprocessed straight into the session's input buffer and the outputs are read
+ * from the session's output buffers: the only per-frame allocations are the result objects. A batch
+ * runs up to {@link Builder#maxBatch} frames per inference.
+ *
+ * <p>Thread-safe: calls are serialized (one inference at a time per encoder; the backend may use
+ * several threads for it, see {@link Builder#threads}). For concurrent inference open one encoder
+ * per thread. {@link #close()} releases the session; afterwards every method throws {@link
+ * IllegalStateException}.
+ */
+public final class Encoder implements AutoCloseable {
+  private final Manifest manifest;
+  private final String backendName;
+  private final Precision precision;
+  private final Preprocessor preprocessor;
+  private final InferenceSession session;
+  private final int inputSize;
+  private final int dim;
+  private final int gridSize;
+  private boolean closed;
+
+  private Encoder(
+      Manifest manifest,
+      String backendName,
+      Precision precision,
+      Preprocessor preprocessor,
+      InferenceSession session) {
+    this.manifest = manifest;
+    this.backendName = backendName;
+    this.precision = precision;
+    this.preprocessor = preprocessor;
+    this.session = session;
+    this.inputSize = preprocessor.outputSize();
+    this.dim = manifest.embeddingSize();
+    this.gridSize = manifest.gridHeight() * manifest.gridWidth() * dim;
+  }
+
+  /**
+   * Opens an encoder on the best backend here, at the fastest precision the bundle has.
+   *
+   * @throws EdgeSslException as {@link Builder#build()}
+   */
+  public static Encoder open(ModelBundle bundle) throws EdgeSslException {
+    return builder(bundle).build();
+  }
+
+  /** Options for an encoder on {@code bundle}. */
+  public static Builder builder(ModelBundle bundle) {
+    return new Builder(Objects.requireNonNull(bundle, "bundle"));
+  }
+
+  /** The bundle's manifest. */
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The backend running the model, e.g. {@code onnxruntime}. */
+  public String backend() {
+    return backendName;
+  }
+
+  /** The precision of the model running. */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** Dimension of embeddings and patch features. */
+  public int dimension() {
+    return dim;
+  }
+
+  /**
+   * The global embedding of one frame.
+   *
+   * @throws EdgeSslException when the backend fails
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized Embedding embed(Frame frame) throws EdgeSslException {
+    Objects.requireNonNull(frame, "frame");
+    infer(List.of(frame), 0, 1);
+    return embedding(0);
+  }
+
+  /** The patch features (and global embedding) of one frame. */
+  public synchronized PatchFeatures features(Frame frame) throws EdgeSslException {
+    Objects.requireNonNull(frame, "frame");
+    infer(List.of(frame), 0, 1);
+    return patches(0);
+  }
+
+  /** Global embeddings of several frames, in order, batched. */
+  public synchronized List<Embedding> embed(List<Frame> frames) throws EdgeSslException {
+    List<Embedding> out = new ArrayList<>(frames.size());
+    for (int from = 0; from < frames.size(); from += session.maxBatch()) {
+      int n = Math.min(session.maxBatch(), frames.size() - from);
+      infer(frames, from, n);
+      for (int i = 0; i < n; i++) {
+        out.add(embedding(i));
+      }
+    }
+    return out;
+  }
+
+  /** Patch features of several frames, in order, batched. */
+  public synchronized List<PatchFeatures> features(List<Frame> frames) throws EdgeSslException {
+    List<PatchFeatures> out = new ArrayList<>(frames.size());
+    for (int from = 0; from < frames.size(); from += session.maxBatch()) {
+      int n = Math.min(session.maxBatch(), frames.size() - from);
+      infer(frames, from, n);
+      for (int i = 0; i < n; i++) {
+        out.add(patches(i));
+      }
+    }
+    return out;
+  }
+
+  private void infer(List<Frame> frames, int from, int n) throws EdgeSslException {
+    if (closed) {
+      throw new IllegalStateException("Encoder is closed (" + manifest.name() + ")");
+    }
+    FloatBuffer input = session.input();
+    for (int i = 0; i < n; i++) {
+      preprocessor.run(Objects.requireNonNull(frames.get(from + i), "frame"), input, i * inputSize);
+    }
+    session.run(n);
+  }
+
+  private Embedding embedding(int i) {
+    float[] v = new float[dim];
+    session.output(0).get(i * dim, v);
+    return new Embedding(v);
+  }
+
+  private PatchFeatures patches(int i) {
+    float[] g = new float[gridSize];
+    session.output(1).get(i * gridSize, g);
+    return new PatchFeatures(manifest.gridHeight(), manifest.gridWidth(), dim, g, embedding(i));
+  }
+
+  /** Releases the session; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      session.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Encoder[" + manifest.name() + ", " + backendName + ", " + precision.id() + "]";
+  }
+
+  /** Options of an {@link Encoder}. */
+  public static final class Builder {
+    private final ModelBundle bundle;
+    private String backend;
+    private Precision precision;
+    private int threads;
+    private OptimizationLevel optimization = OptimizationLevel.ALL;
+    private int maxBatch = 8;
+
+    private Builder(ModelBundle bundle) {
+      this.bundle = bundle;
+    }
+
+    /**
+     * The backend by name, e.g. {@code onnxruntime} (default: the best one, see {@link Backends}).
+     */
+    public Builder backend(String name) {
+      this.backend = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The precision to run (default: the fastest the bundle has that the backend runs). */
+    public Builder precision(Precision precision) {
+      this.precision = Objects.requireNonNull(precision, "precision");
+      return this;
+    }
+
+    /**
+     * The precision by name: {@code fp32}, {@code fp16}, {@code int8}, or {@code fastest} (the
+     * default).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public Builder precision(String name) {
+      this.precision = "fastest".equalsIgnoreCase(name) ? null : Precision.parse(name);
+      return this;
+    }
+
+    /** Threads per inference; 0 (the default) lets the backend decide. */
+    public Builder threads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must not be negative: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Graph optimization level (default {@link OptimizationLevel#ALL}). */
+    public Builder optimization(OptimizationLevel level) {
+      this.optimization = Objects.requireNonNull(level, "level");
+      return this;
+    }
+
+    /** The most frames per inference in the batch methods (default 8). */
+    public Builder maxBatch(int maxBatch) {
+      if (maxBatch < 1 || maxBatch > 4096) {
+        throw new IllegalArgumentException("maxBatch must be in 1..4096: " + maxBatch);
+      }
+      this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /**
+     * Chooses the backend and precision, loads the model and checks its input and outputs against
+     * the manifest.
+     *
+     * @throws EdgeSslException {@code UNAVAILABLE} when no backend can run here or the precision is
+     *     missing; {@code INVALID_MODEL} when the backend rejects the model; {@code SHAPE_MISMATCH}
+     *     when its input or outputs differ from the manifest's; {@code CORRUPT_FILE} when the model
+     *     file changed since the bundle was opened
+     */
+    public Encoder build() throws EdgeSslException {
+      Backend b = backend != null ? Backends.get(backend) : Backends.best();
+      Manifest m = bundle.manifest();
+      Precision p = precision != null ? precision : fastest(b, m);
+      if (!b.precisions().contains(p)) {
+        throw new EdgeSslException(
+            ErrorCode.UNAVAILABLE, "backend " + b.name() + " does not run " + p.id() + " models");
+      }
+      byte[] model = bundle.model(p);
+      String file = m.precisions().get(p);
+      ModelSource source = new ModelSource(bundle.describe(file), model, m.files().get(file));
+      int c = m.preprocessing().channels();
+      SessionSpec spec =
+          new SessionSpec(
+              new TensorSpec(
+                  m.inputName(), c, m.preprocessing().height(), m.preprocessing().width()),
+              List.of(
+                  new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
+                  new TensorSpec(
+                      m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.embeddingSize())));
+      Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+      InferenceSession s =
+          b.open(source, spec, new SessionOptions(threads, optimization, maxBatch));
+      return new Encoder(m, b.name(), p, pre, s);
+    }
+
+    private static Precision fastest(Backend b, Manifest m) throws EdgeSslException {
+      for (Precision p : b.precisions()) {
+        if (m.precisions().containsKey(p)) {
+          return p;
+        }
+      }
+      throw new EdgeSslException(
+          ErrorCode.UNAVAILABLE,
+          "backend "
+              + b.name()
+              + " runs "
+              + b.precisions()
+              + " but bundle "
+              + m.name()
+              + " has only "
+              + m.precisions().keySet());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.edgessl.encoder;
+
+/**
+ * The patch features of one frame: a {@code height x width} grid of {@code dimension}-component
+ * features (one per ViT patch, or per cell of a CNN's feature map), row-major with components last,
+ * plus the frame's global {@link Embedding}. Grid cell {@code (y, x)} covers input pixels {@code [y
+ * * stride, (y + 1) * stride) x [x * stride, (x + 1) * stride)} of the preprocessed input, where
+ * the stride is the manifest's patch size or feature stride.
+ */
+public final class PatchFeatures {
+  private final int height;
+  private final int width;
+  private final int dimension;
+  private final float[] data;
+  private final Embedding global;
+
+  /**
+   * Wraps {@code data} (not copied): {@code height * width * dimension} floats, cell {@code (y, x)}
+   * at {@code (y * width + x) * dimension}.
+   */
+  public PatchFeatures(int height, int width, int dimension, float[] data, Embedding global) {
+    if (height <= 0 || width <= 0 || dimension <= 0) {
+      throw new IllegalArgumentException(
+          "grid " + height + "x" + width + "x" + dimension + " must be positive");
+    }
+    if ((long) height * width * dimension != data.length) {
+      throw new IllegalArgumentException(
+          "grid "
+              + height
+              + "x"
+              + width
+              + "x"
+              + dimension
+              + " needs "
+              + (long) height * width * dimension
+              + " floats, got "
+              + data.length);
+    }
+    if (global.dimension() != dimension) {
+      throw new IllegalArgumentException(
+          "global embedding has " + global.dimension() + " components, patches " + dimension);
+    }
+    this.height = height;
+    this.width = width;
+    this.dimension = dimension;
+    this.data = data;
+    this.global = global;
+  }
+
+  /** Grid rows. */
+  public int height() {
+    return height;
+  }
+
+  /** Grid columns. */
+  public int width() {
+    return width;
+  }
+
+  /** Components per cell. */
+  public int dimension() {
+    return dimension;
+  }
+
+  /** The frame's global embedding. */
+  public Embedding global() {
+    return global;
+  }
+
+  /** The grid: this object's own array (height x width x dimension, components last). */
+  public float[] data() {
+    return data;
+  }
+
+  /** Component {@code d} of cell {@code (y, x)}. */
+  public float get(int y, int x, int d) {
+    check(y, x, d);
+    return data[(y * width + x) * dimension + d];
+  }
+
+  private void check(int y, int x, int d) {
+    if (y < 0 || y >= height || x < 0 || x >= width || d < 0 || d >= dimension) {
+      throw new IndexOutOfBoundsException(
+          "(" + y + ", " + x + ", " + d + ") outside " + height + "x" + width + "x" + dimension);
+    }
+  }
+
+  /** A copy of cell {@code (y, x)}'s feature. */
+  public float[] feature(int y, int x) {
+    check(y, x, 0);
+    float[] f = new float[dimension];
+    System.arraycopy(data, (y * width + x) * dimension, f, 0, dimension);
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return "PatchFeatures[" + height + "x" + width + "x" + dimension + "]";
+  }
+}

@@ -1,0 +1,479 @@
+package io.edgessl.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.edgessl.EdgeSslException;
+import io.edgessl.ErrorCode;
+import io.edgessl.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A mutable ONNX model with one subgraph-free graph: inputs, outputs, initializers and nodes in
+ * topological order. Build one from scratch ({@link #create}, usually through {@link Ops}), or read
+ * an existing model ({@link #load}) to edit it, e.g. to insert QuantizeLinear / DequantizeLinear
+ * pairs or Casts; then {@link #save} it.
+ *
+ * {@snippet :
+ * OnnxGraph g = OnnxGraph.create("mlp");
+ * Ops ops = new Ops(g);
+ * g.input("x", ElementType.FLOAT, Shape.batched("N", 4));
+ * String h = ops.relu(ops.matMul("x", ops.weight("w1", Tensor.normal("w1", rnd, 0.5, 4, 8))));
+ * g.output(ops.identity(h, "y"), ElementType.FLOAT, Shape.batched("N", 8));
+ * g.save(Path.of("mlp.onnx"));
+ * }
+ *
+ * <p>The lists and maps returned by {@link #inputs()}, {@link #outputs()}, {@link #nodes()}, {@link
+ * #initializers()} are live: editing them edits the graph. {@link #check()} verifies that every
+ * tensor is produced before it is read; {@link #sortNodes()} restores a topological order after
+ * edits. Not thread-safe.
+ */
+public final class OnnxGraph {
+  /** The opset written by default: 17, the first with LayerNormalization. */
+  public static final int DEFAULT_OPSET = 17;
+
+  /** IR version 8 (ONNX 1.12), which every opset from 17 on is defined for. */
+  public static final long IR_VERSION = 8;
+
+  private String name;
+  private int opset;
+  private long irVersion = IR_VERSION;
+  private String producerName = "edgessl";
+  private String producerVersion = "";
+  private final Map<String, Long> domains = new LinkedHashMap<>();
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private final List<ValueInfo> inputs = new ArrayList<>();
+  private final List<ValueInfo> outputs = new ArrayList<>();
+  private final Map<String, Tensor> initializers = new LinkedHashMap<>();
+  private final List<Node> nodes = new ArrayList<>();
+
+  private OnnxGraph(String name, int opset) {
+    this.name = name;
+    this.opset = opset;
+  }
+
+  /** An empty graph at {@link #DEFAULT_OPSET}. */
+  public static OnnxGraph create(String name) {
+    return create(name, DEFAULT_OPSET);
+  }
+
+  /** An empty graph at a given opset of the default domain (17 or later). */
+  public static OnnxGraph create(String name, int opset) {
+    if (opset < DEFAULT_OPSET) {
+      throw new IllegalArgumentException("opset must be 17 or later: " + opset);
+    }
+    return new OnnxGraph(name, opset);
+  }
+
+  /**
+   * Reads a model file.
+   *
+   * @throws EdgeSslException {@code FILE_NOT_FOUND}, {@code IO}, or {@code INVALID_MODEL} when it
+   *     is not an ONNX model or holds what this class cannot represent (subgraphs, external data)
+   */
+  public static OnnxGraph load(Path file) throws EdgeSslException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "ONNX model not found: " + file);
+    } catch (IOException e) {
+      throw new EdgeSslException(ErrorCode.IO, "cannot read " + file + ": " + e, e);
+    }
+    return read(bytes, file.toString());
+  }
+
+  /**
+   * Reads a model from bytes; {@code source} names it in messages.
+   *
+   * @throws EdgeSslException {@code INVALID_MODEL}, as {@link #load}
+   */
+  public static OnnxGraph read(byte[] bytes, String source) throws EdgeSslException {
+    OnnxMl.ModelProto m;
+    try {
+      m = OnnxMl.ModelProto.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new EdgeSslException(
+          ErrorCode.INVALID_MODEL, source + " is not an ONNX model: " + e.getMessage(), e);
+    }
+    try {
+      return fromProto(m);
+    } catch (Protos.Unsupported e) {
+      throw new EdgeSslException(ErrorCode.INVALID_MODEL, source + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new EdgeSslException(ErrorCode.INVALID_MODEL, source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static OnnxGraph fromProto(OnnxMl.ModelProto m) throws Protos.Unsupported {
+    if (!m.hasGraph()) {
+      throw new Protos.Unsupported("the model has no graph");
+    }
+    if (m.getFunctionsCount() > 0) {
+      throw new Protos.Unsupported("the model defines functions");
+    }
+    int opset = -1;
+    OnnxGraph g = new OnnxGraph(m.getGraph().getName(), 0);
+    for (OnnxMl.OperatorSetIdProto o : m.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        opset = (int) o.getVersion();
+      } else {
+        g.domains.put(o.getDomain(), o.getVersion());
+      }
+    }
+    if (opset < 1) {
+      throw new Protos.Unsupported("the model imports no opset of the default domain");
+    }
+    g.opset = opset;
+    g.irVersion = m.getIrVersion();
+    g.producerName = m.getProducerName();
+    g.producerVersion = m.getProducerVersion();
+    for (OnnxMl.StringStringEntryProto e : m.getMetadataPropsList()) {
+      g.metadata.put(e.getKey(), e.getValue());
+    }
+    OnnxMl.GraphProto gp = m.getGraph();
+    if (gp.getSparseInitializerCount() > 0) {
+      throw new Protos.Unsupported("the graph has sparse initializers");
+    }
+    for (OnnxMl.ValueInfoProto v : gp.getInputList()) {
+      g.inputs.add(Protos.valueInfo(v));
+    }
+    for (OnnxMl.ValueInfoProto v : gp.getOutputList()) {
+      g.outputs.add(Protos.valueInfo(v));
+    }
+    for (OnnxMl.TensorProto t : gp.getInitializerList()) {
+      g.initializers.put(t.getName(), Protos.tensor(t));
+    }
+    for (OnnxMl.NodeProto n : gp.getNodeList()) {
+      g.nodes.add(Protos.node(n));
+    }
+    return g;
+  }
+
+  /** The model as ONNX protobuf bytes. */
+  public byte[] toBytes() {
+    OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(name);
+    for (ValueInfo v : inputs) {
+      gb.addInput(Protos.valueInfo(v));
+    }
+    for (ValueInfo v : outputs) {
+      gb.addOutput(Protos.valueInfo(v));
+    }
+    for (Tensor t : initializers.values()) {
+      gb.addInitializer(Protos.tensor(t));
+    }
+    for (Node n : nodes) {
+      gb.addNode(Protos.node(n));
+    }
+    OnnxMl.ModelProto.Builder mb =
+        OnnxMl.ModelProto.newBuilder()
+            .setIrVersion(irVersion)
+            .setProducerName(producerName)
+            .setProducerVersion(producerVersion)
+            .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+            .setGraph(gb);
+    domains.forEach(
+        (d, v) ->
+            mb.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(d).setVersion(v)));
+    metadata.forEach(
+        (k, v) ->
+            mb.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return mb.build().toByteArray();
+  }
+
+  /**
+   * Writes the model atomically (a crash leaves the old file or the new one, never half of one).
+   *
+   * @throws EdgeSslException {@code IO} when writing fails
+   */
+  public void save(Path file) throws EdgeSslException {
+    try {
+      AtomicFiles.write(file, toBytes());
+    } catch (IOException e) {
+      throw new EdgeSslException(ErrorCode.IO, "cannot write " + file + ": " + e, e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public OnnxGraph name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The opset version of the default domain. */
+  public int opset() {
+    return opset;
+  }
+
+  public OnnxGraph opset(int opset) {
+    this.opset = opset;
+    return this;
+  }
+
+  public long irVersion() {
+    return irVersion;
+  }
+
+  /** Producer name and version recorded in the model. */
+  public OnnxGraph producer(String name, String version) {
+    this.producerName = name;
+    this.producerVersion = version;
+    return this;
+  }
+
+  public String producerName() {
+    return producerName;
+  }
+
+  /** Opset versions of other domains (e.g. {@code com.microsoft}), live. */
+  public Map<String, Long> domains() {
+    return domains;
+  }
+
+  /** The model's metadata properties, live. */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Graph inputs, live. */
+  public List<ValueInfo> inputs() {
+    return inputs;
+  }
+
+  /** Graph outputs, live. */
+  public List<ValueInfo> outputs() {
+    return outputs;
+  }
+
+  /** Initializers by name, in order, live. */
+  public Map<String, Tensor> initializers() {
+    return initializers;
+  }
+
+  /** Nodes in order, live. */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /** Declares a graph input; returns its name. */
+  public String input(String name, ElementType type, Shape shape) {
+    inputs.add(new ValueInfo(name, type, shape));
+    return name;
+  }
+
+  /** Declares a graph output (a tensor some node produces); returns its name. */
+  public String output(String name, ElementType type, Shape shape) {
+    outputs.add(new ValueInfo(name, type, shape));
+    return name;
+  }
+
+  /**
+   * Adds an initializer; returns its name.
+   *
+   * @throws IllegalArgumentException when one of that name exists
+   */
+  public String initializer(Tensor t) {
+    if (initializers.putIfAbsent(t.name(), t) != null) {
+      throw new IllegalArgumentException("initializer " + t.name() + " exists already");
+    }
+    return t.name();
+  }
+
+  /** Appends a node of the default domain; returns it. */
+  public Node node(String opType, List<String> in, List<String> out, Attribute... attributes) {
+    Node n = new Node(uniqueName(opType), opType, in, out);
+    for (Attribute a : attributes) {
+      n.attribute(a);
+    }
+    nodes.add(n);
+    return n;
+  }
+
+  /**
+   * A tensor or node name not used yet: {@code prefix}, or {@code prefix_2}, {@code prefix_3}...
+   */
+  public String uniqueName(String prefix) {
+    Set<String> taken = names();
+    if (!taken.contains(prefix)) {
+      return prefix;
+    }
+    for (int i = 2; ; i++) {
+      String n = prefix + "_" + i;
+      if (!taken.contains(n)) {
+        return n;
+      }
+    }
+  }
+
+  private Set<String> names() {
+    Set<String> s = new HashSet<>(initializers.keySet());
+    inputs.forEach(v -> s.add(v.name()));
+    for (Node n : nodes) {
+      s.add(n.name());
+      s.addAll(n.outputs());
+    }
+    return s;
+  }
+
+  /** The node that produces {@code tensor}, if a node does. */
+  public Optional<Node> producer(String tensor) {
+    for (Node n : nodes) {
+      if (n.outputs().contains(tensor)) {
+        return Optional.of(n);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The nodes that read {@code tensor}, in order. */
+  public List<Node> consumers(String tensor) {
+    List<Node> l = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n.inputs().contains(tensor)) {
+        l.add(n);
+      }
+    }
+    return l;
+  }
+
+  /**
+   * Makes every node input and graph output that reads {@code tensor} read {@code replacement}
+   * instead (what inserting a node after {@code tensor} needs). Returns how many places changed.
+   */
+  public int replaceUses(String tensor, String replacement) {
+    int changed = 0;
+    for (Node n : nodes) {
+      for (int i = 0; i < n.inputs().size(); i++) {
+        if (n.inputs().get(i).equals(tensor)) {
+          n.inputs().set(i, replacement);
+          changed++;
+        }
+      }
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      ValueInfo v = outputs.get(i);
+      if (v.name().equals(tensor)) {
+        outputs.set(i, new ValueInfo(replacement, v.type(), v.shape()));
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Reorders the nodes topologically, keeping the current order wherever it already is one (Kahn's
+   * algorithm, taking ready nodes in their current order).
+   *
+   * @throws IllegalStateException when the nodes form a cycle or read a tensor nothing produces
+   */
+  public void sortNodes() {
+    Set<String> available = new HashSet<>(initializers.keySet());
+    inputs.forEach(v -> available.add(v.name()));
+    available.add("");
+    Map<String, List<Node>> waiting = new HashMap<>();
+    Map<Node, Integer> missing = new LinkedHashMap<>();
+    Deque<Node> ready = new ArrayDeque<>();
+    for (Node n : nodes) {
+      int m = 0;
+      for (String in : new LinkedHashSet<>(n.inputs())) {
+        if (!available.contains(in)) {
+          waiting.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+          m++;
+        }
+      }
+      missing.put(n, m);
+      if (m == 0) {
+        ready.add(n);
+      }
+    }
+    List<Node> sorted = new ArrayList<>(nodes.size());
+    while (!ready.isEmpty()) {
+      Node n = ready.poll();
+      sorted.add(n);
+      for (String out : n.outputs()) {
+        for (Node w : waiting.getOrDefault(out, List.of())) {
+          int m = missing.merge(w, -1, Integer::sum);
+          if (m == 0) {
+            ready.add(w);
+          }
+        }
+        waiting.remove(out);
+      }
+    }
+    if (sorted.size() != nodes.size()) {
+      String what = waiting.keySet().iterator().next();
+      throw new IllegalStateException(
+          "cannot order the nodes: '" + what + "' is read but never produced, or is in a cycle");
+    }
+    nodes.clear();
+    nodes.addAll(sorted);
+  }
+
+  /**
+   * Checks that the graph is well formed: every tensor a node or graph output reads is a graph
+   * input, an initializer or the output of an earlier node, and no tensor is produced twice.
+   *
+   * @throws IllegalStateException naming the first node and tensor at fault
+   */
+  public void check() {
+    Set<String> defined = new HashSet<>();
+    for (ValueInfo v : inputs) {
+      if (!defined.add(v.name())) {
+        throw new IllegalStateException("graph input '" + v.name() + "' is declared twice");
+      }
+    }
+    defined.addAll(initializers.keySet());
+    for (Node n : nodes) {
+      for (String in : n.inputs()) {
+        if (!in.isEmpty() && !defined.contains(in)) {
+          throw new IllegalStateException(
+              "node " + describe(n) + " reads '" + in + "', which nothing before it produces");
+        }
+      }
+      for (String out : n.outputs()) {
+        if (!out.isEmpty() && !defined.add(out)) {
+          throw new IllegalStateException(
+              "node " + describe(n) + " writes '" + out + "', which is already defined");
+        }
+      }
+    }
+    for (ValueInfo v : outputs) {
+      if (!defined.contains(v.name())) {
+        throw new IllegalStateException("graph output '" + v.name() + "' is never produced");
+      }
+    }
+  }
+
+  private static String describe(Node n) {
+    return "'" + n.name() + "' (" + n.opType() + ")";
+  }
+
+  @Override
+  public String toString() {
+    return "OnnxGraph["
+        + name
+        + ", opset "
+        + opset
+        + ", "
+        + nodes.size()
+        + " nodes, "
+        + initializers.size()
+        + " initializers]";
+  }
+}

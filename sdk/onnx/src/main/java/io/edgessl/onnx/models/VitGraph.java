@@ -1,0 +1,175 @@
+package io.edgessl.onnx.models;
+
+import io.edgessl.onnx.ElementType;
+import io.edgessl.onnx.OnnxGraph;
+import io.edgessl.onnx.Ops;
+import io.edgessl.onnx.Shape;
+
+/**
+ * Writes a Vision Transformer encoder (Dosovitskiy et al. 2021) as DINO and timm define it: patch
+ * embedding by a strided convolution, a [CLS] token, learned position embeddings, pre-norm blocks
+ * of multi-head self-attention and a GELU MLP, a final LayerNorm. Outputs follow the bundle
+ * contract: {@code embedding} {@code [N, D]} is the [CLS] token after the final norm, {@code
+ * patch_grid} {@code [N, H / p, W / p, D]} the patch tokens after it.
+ *
+ * <p>Parameter names follow timm ({@code blocks.3.attn.qkv.weight}); matrices are stored as MatMul
+ * takes them, {@code [in, out]}, i.e. {@code nn.Linear.weight} transposed. Position embeddings are
+ * baked for the configured input size (interpolating them does not export).
+ */
+public final class VitGraph {
+  /**
+   * A ViT's shape.
+   *
+   * @param height input height, a multiple of {@code patch}
+   * @param width input width, a multiple of {@code patch}
+   * @param channels input channels (3 for RGB)
+   * @param patch patch size
+   * @param dim embedding width D
+   * @param depth number of blocks
+   * @param heads attention heads (dividing D)
+   * @param mlpRatio MLP hidden width over D
+   */
+  public record Config(
+      int height, int width, int channels, int patch, int dim, int depth, int heads, int mlpRatio) {
+    public Config {
+      if (height % patch != 0 || width % patch != 0 || dim % heads != 0 || depth < 1) {
+        throw new IllegalArgumentException(
+            "ViT input "
+                + width
+                + "x"
+                + height
+                + " must be a multiple of the patch "
+                + patch
+                + ", width "
+                + dim
+                + " of the heads "
+                + heads
+                + ", depth "
+                + depth
+                + " at least 1");
+      }
+    }
+
+    /** ViT-Tiny/16 at 224 x 224 (Touvron et al. 2021): 12 blocks, width 192, 3 heads. */
+    public static Config tiny() {
+      return new Config(224, 224, 3, 16, 192, 12, 3, 4);
+    }
+  }
+
+  /** LayerNorm epsilon of timm's and DINO's ViTs. */
+  public static final float EPS = 1e-6f;
+
+  private VitGraph() {}
+
+  /**
+   * Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code patch_grid}.
+   */
+  public static OnnxGraph build(Config c, Weights w) {
+    OnnxGraph g = OnnxGraph.create("vit");
+    Ops ops = new Ops(g);
+    int gh = c.height() / c.patch();
+    int gw = c.width() / c.patch();
+    long tokens = (long) gh * gw + 1;
+    long d = c.dim();
+    String x =
+        g.input(
+            "pixels", ElementType.FLOAT, Shape.batched("N", c.channels(), c.height(), c.width()));
+
+    Ops pe = ops.scope("patch_embed");
+    String patches =
+        pe.conv(
+            x,
+            pe.weight(
+                w.get("patch_embed.proj.weight", 0, 0.02f, d, c.channels(), c.patch(), c.patch())),
+            pe.weight(w.get("patch_embed.proj.bias", 0, 0.02f, d)),
+            new long[] {c.patch(), c.patch()},
+            new long[] {0, 0, 0, 0},
+            1);
+    // [N, D, gh, gw] -> [N, gh * gw, D]
+    String seq = pe.transpose(pe.reshape(patches, 0, d, -1), 0, 2, 1);
+
+    // [CLS] expanded to the batch: Expand(cls, [N, 1, D]) with N read from the input's shape.
+    Ops cs = ops.scope("cls");
+    String batch =
+        cs.slice(cs.shape(x), new long[] {0}, new long[] {1}, new long[] {0}, new long[] {1});
+    String clsShape = cs.concat(0, batch, cs.longs("one_d", 1, d));
+    String cls = cs.expand(cs.weight(w.get("cls_token", 0, 0.02f, 1, 1, d)), clsShape);
+    String h = ops.concat(1, cls, seq);
+    h = ops.add(h, ops.weight(w.get("pos_embed", 0, 0.02f, 1, tokens, d)));
+
+    for (int i = 0; i < c.depth(); i++) {
+      h = block(ops.scope("blocks." + i), "blocks." + i + ".", h, c, w);
+    }
+    Ops fin = ops.scope("norm");
+    h =
+        fin.layerNorm(
+            h,
+            fin.weight(w.get("norm.weight", 1, 0.1f, d)),
+            fin.weight(w.get("norm.bias", 0, 0.1f, d)),
+            -1,
+            EPS);
+    String emb = ops.gather(h, 0, 1);
+    String grid =
+        ops.reshape(
+            ops.slice(h, new long[] {1}, new long[] {tokens}, new long[] {1}, new long[] {1}),
+            0,
+            gh,
+            gw,
+            d);
+    g.output(ops.identity(emb, "embedding"), ElementType.FLOAT, Shape.batched("N", d));
+    g.output(ops.identity(grid, "patch_grid"), ElementType.FLOAT, Shape.batched("N", gh, gw, d));
+    g.check();
+    return g;
+  }
+
+  private static String block(Ops ops, String p, String x, Config c, Weights w) {
+    long d = c.dim();
+    long hd = d / c.heads();
+    long hidden = d * c.mlpRatio();
+    String n1 =
+        ops.layerNorm(
+            x,
+            ops.weight(w.get(p + "norm1.weight", 1, 0.1f, d)),
+            ops.weight(w.get(p + "norm1.bias", 0, 0.1f, d)),
+            -1,
+            EPS);
+    // qkv: [N, T, 3D] -> [N, T, 3, heads, hd] -> [3, N, heads, T, hd]
+    String qkv =
+        ops.add(
+            ops.matMul(n1, ops.weight(w.get(p + "attn.qkv.weight", 0, 0.05f, d, 3 * d))),
+            ops.weight(w.get(p + "attn.qkv.bias", 0, 0.02f, 3 * d)));
+    qkv = ops.transpose(ops.reshape(qkv, 0, 0, 3, c.heads(), hd), 2, 0, 3, 1, 4);
+    String q = ops.gather(qkv, 0, 0);
+    String k = ops.gather(qkv, 1, 0);
+    String v = ops.gather(qkv, 2, 0);
+    // softmax(q k^T / sqrt(hd)) v
+    String att =
+        ops.mul(
+            ops.matMul(q, ops.transpose(k, 0, 1, 3, 2)),
+            ops.constant("scale", (float) (1 / Math.sqrt(hd))));
+    att = ops.softmax(att, -1);
+    String o = ops.reshape(ops.transpose(ops.matMul(att, v), 0, 2, 1, 3), 0, 0, d);
+    o =
+        ops.add(
+            ops.matMul(o, ops.weight(w.get(p + "attn.proj.weight", 0, 0.05f, d, d))),
+            ops.weight(w.get(p + "attn.proj.bias", 0, 0.02f, d)));
+    x = ops.add(x, o);
+    String n2 =
+        ops.layerNorm(
+            x,
+            ops.weight(w.get(p + "norm2.weight", 1, 0.1f, d)),
+            ops.weight(w.get(p + "norm2.bias", 0, 0.1f, d)),
+            -1,
+            EPS);
+    String m =
+        ops.gelu(
+            ops.add(
+                ops.matMul(n2, ops.weight(w.get(p + "mlp.fc1.weight", 0, 0.05f, d, hidden))),
+                ops.weight(w.get(p + "mlp.fc1.bias", 0, 0.02f, hidden))));
+    m =
+        ops.add(
+            ops.matMul(m, ops.weight(w.get(p + "mlp.fc2.weight", 0, 0.05f, hidden, d))),
+            ops.weight(w.get(p + "mlp.fc2.bias", 0, 0.02f, d)));
+    return ops.add(x, m);
+  }
+}

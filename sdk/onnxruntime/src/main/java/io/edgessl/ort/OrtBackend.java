@@ -1,0 +1,203 @@
+package io.edgessl.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.edgessl.EdgeSslException;
+import io.edgessl.ErrorCode;
+import io.edgessl.bundle.Precision;
+import io.edgessl.spi.Backend;
+import io.edgessl.spi.InferenceSession;
+import io.edgessl.spi.ModelSource;
+import io.edgessl.spi.OptimizationLevel;
+import io.edgessl.spi.SessionOptions;
+import io.edgessl.spi.SessionSpec;
+import io.edgessl.spi.TensorSpec;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * ONNX Runtime on the CPU. Sessions run one inference at a time on {@code threads} intra-op threads
+ * (ONNX Runtime's default when 0: one per physical core) and no inter-op parallelism, which
+ * encoders (a chain of large operators) do not benefit from.
+ */
+public final class OrtBackend implements Backend {
+  private final OrtEnvironment env;
+
+  OrtBackend(OrtEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return OrtBackendProvider.NAME;
+  }
+
+  /**
+   * INT8 (QDQ graphs run as integer kernels, VNNI where present), then FP32; FP16 last, since the
+   * CPU provider runs most FP16 operators through casts to FP32.
+   */
+  @Override
+  public java.util.List<Precision> precisions() {
+    return java.util.List.of(Precision.INT8, Precision.FP32, Precision.FP16);
+  }
+
+  /** ONNX Runtime's version, e.g. {@code 1.29.0}. */
+  public String version() {
+    return env.getVersion();
+  }
+
+  @Override
+  public InferenceSession open(ModelSource model, SessionSpec spec, SessionOptions options)
+      throws EdgeSslException {
+    OrtSession session;
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(level(options.optimization()));
+      if (options.threads() > 0) {
+        so.setIntraOpNumThreads(options.threads());
+      }
+      so.setInterOpNumThreads(1);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      session = env.createSession(model.bytes(), so);
+    } catch (OrtException e) {
+      throw OrtErrors.onLoad(e, model.name());
+    }
+    // From here the session is ours: closed on every path that does not hand it on.
+    try {
+      int maxBatch = check(session, model.name(), spec, options.maxBatch());
+      return new OrtInferenceSession(env, session, model.name(), spec, maxBatch);
+    } catch (EdgeSslException | RuntimeException e) {
+      closeQuietly(session, e);
+      throw e;
+    } catch (OrtException e) {
+      EdgeSslException x = OrtErrors.onLoad(e, model.name());
+      closeQuietly(session, x);
+      throw x;
+    }
+  }
+
+  private static void closeQuietly(OrtSession s, Exception cause) {
+    try {
+      s.close();
+    } catch (OrtException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static OrtSession.SessionOptions.OptLevel level(OptimizationLevel l) {
+    switch (l) {
+      case NONE:
+        return OrtSession.SessionOptions.OptLevel.NO_OPT;
+      case BASIC:
+        return OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+      case EXTENDED:
+        return OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+      default:
+        return OrtSession.SessionOptions.OptLevel.ALL_OPT;
+    }
+  }
+
+  /** Checks the model's input and outputs against the spec; returns the largest batch it takes. */
+  private static int check(OrtSession s, String model, SessionSpec spec, int maxBatch)
+      throws OrtException, EdgeSslException {
+    Map<String, NodeInfo> inputs = s.getInputInfo();
+    TensorSpec in = spec.input();
+    if (inputs.size() != 1 || !inputs.containsKey(in.name())) {
+      throw new EdgeSslException(
+          ErrorCode.SHAPE_MISMATCH,
+          model
+              + " has inputs "
+              + inputs.keySet()
+              + "; EdgeSSL feeds exactly one, '"
+              + in.name()
+              + "'");
+    }
+    long batch = checkTensor(model, "input", in, inputs.get(in.name()));
+    Map<String, NodeInfo> outputs = s.getOutputInfo();
+    for (TensorSpec out : spec.outputs()) {
+      NodeInfo info = outputs.get(out.name());
+      if (info == null) {
+        throw new EdgeSslException(
+            ErrorCode.SHAPE_MISMATCH,
+            model + " has no output '" + out.name() + "'; its outputs are " + outputs.keySet());
+      }
+      long b = checkTensor(model, "output", out, info);
+      if (b > 0 && batch > 0 && b != batch) {
+        batch = -2; // fixed and different: reported below
+      }
+    }
+    if (batch == -1) {
+      return maxBatch;
+    }
+    if (batch == 1) {
+      return 1;
+    }
+    throw new EdgeSslException(
+        ErrorCode.SHAPE_MISMATCH,
+        model
+            + " fixes its batch dimension to "
+            + (batch == -2 ? "different sizes" : String.valueOf(batch))
+            + "; EdgeSSL needs a dynamic batch dimension, or 1");
+  }
+
+  /** Checks one tensor's type and per-sample shape; returns its batch dimension (-1: dynamic). */
+  private static long checkTensor(String model, String role, TensorSpec want, NodeInfo info)
+      throws EdgeSslException {
+    if (!(info.getInfo() instanceof TensorInfo)) {
+      throw new EdgeSslException(
+          ErrorCode.SHAPE_MISMATCH, model + ": " + role + " '" + want.name() + "' is not a tensor");
+    }
+    TensorInfo t = (TensorInfo) info.getInfo();
+    if (t.type != OnnxJavaType.FLOAT) {
+      throw new EdgeSslException(
+          ErrorCode.SHAPE_MISMATCH,
+          model
+              + ": "
+              + role
+              + " '"
+              + want.name()
+              + "' is "
+              + t.type
+              + "; EdgeSSL exchanges float32 tensors (cast inside the graph)");
+    }
+    long[] shape = t.getShape();
+    long[] per = want.shape();
+    boolean ok = shape.length == per.length + 1;
+    for (int i = 0; ok && i < per.length; i++) {
+      ok = shape[i + 1] == per[i] || shape[i + 1] < 0;
+    }
+    if (!ok) {
+      throw new EdgeSslException(
+          ErrorCode.SHAPE_MISMATCH,
+          model
+              + ": "
+              + role
+              + " '"
+              + want.name()
+              + "' has shape "
+              + describe(shape)
+              + " but the manifest implies "
+              + want);
+    }
+    return shape[0] < 0 ? -1 : shape[0];
+  }
+
+  /** A shape with symbolic dimensions as {@code ?}. */
+  static String describe(long[] shape) {
+    String[] s = new String[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      s[i] = shape[i] < 0 ? "?" : Long.toString(shape[i]);
+    }
+    return Arrays.toString(s);
+  }
+
+  @Override
+  public String toString() {
+    return "OrtBackend[" + env.getVersion() + "]";
+  }
+}
