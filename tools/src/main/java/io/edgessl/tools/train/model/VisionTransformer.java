@@ -195,6 +195,15 @@ public final class VisionTransformer extends Encoder {
     return Ops.cat(1, cls, x);
   }
 
+  /**
+   * The position embeddings, [1, 1 + gh * gw, D], that the forward pass adds for a {@code gh x gw}
+   * patch grid: the trained ones at the training grid, else resized (learned) or computed (sine
+   * cosine). What an export bakes into its graph.
+   */
+  public Tensor positionEmbedding(int gh, int gw) {
+    return positions(gh, gw);
+  }
+
   private Tensor positions(long gh, long gw) {
     if (gh == grid && gw == grid) {
       return posEmbed;
