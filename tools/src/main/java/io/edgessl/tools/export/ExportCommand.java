@@ -97,6 +97,10 @@ public final class ExportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           out + " exists; remove it first, or write a " + ModelBundle.EXTENSION + " file");
     }
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new IllegalArgumentException("directory " + parent + " does not exist");
+    }
     String bundleName =
         name != null
             ? name

@@ -132,6 +132,10 @@ public final class Exporter {
     try (Checkpoint.Reader r = Checkpoint.open(checkpoint)) {
       meta = r.meta();
     }
+    if (!(meta.get("step") instanceof Number) || !(meta.get("options") instanceof Map)) {
+      throw new EdgeSslException(
+          ErrorCode.CORRUPT_FILE, checkpoint + ": checkpoint metadata lacks its step or options");
+    }
     TrainedEncoder t = TrainedEncoder.load(checkpoint);
     Encoder enc = t.encoder();
     EncoderSpec spec = enc.spec();

@@ -215,5 +215,9 @@ class ExportCliTest {
     assertEquals(2, r.code());
     assertTrue(
         r.err().contains(out + " exists; remove it first, or write a .edgessl file"), r.err());
+    Path nowhere = dir.resolve("no/such/dir/m.edgessl");
+    r = run(List.of("export", dir.resolve("none.pt").toString(), "--out", nowhere.toString()));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("directory " + nowhere.getParent() + " does not exist"), r.err());
   }
 }
