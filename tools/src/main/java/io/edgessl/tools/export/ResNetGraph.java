@@ -66,7 +66,9 @@ public final class ResNetGraph {
 
   private ResNetGraph() {}
 
-  /** Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code grid}. */
+  /**
+   * Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code patch_grid}.
+   */
   public static OnnxGraph build(Config c, Weights w) {
     OnnxGraph g = OnnxGraph.create("resnet");
     Ops ops = new Ops(g);
