@@ -58,11 +58,6 @@ public final class EncoderOptions {
           "Threads of one inference for --model; 0 lets the backend decide. Default: ${DEFAULT-VALUE}.")
   public int inferenceThreads;
 
-  /** Creates the encoder for images shaped like {@code sample}, on one libtorch thread. */
-  public ImageFeatures open(LabelledImages sample) throws EdgeSslException {
-    return open(sample, 1);
-  }
-
   /**
    * Creates the encoder for images shaped like {@code sample}; a checkpoint runs on {@code threads}
    * libtorch threads.
