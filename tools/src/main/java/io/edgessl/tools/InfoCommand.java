@@ -42,6 +42,15 @@ public final class InfoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** ": " and what a pooling means, or "" for one these tools do not make (grid:100). */
+  private static String describe(String pooling) {
+    try {
+      return ": " + Pooling.parse(pooling).describe();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
   @Override
   public Integer call() throws EdgeSslException {
     ModelBundle b = ModelBundle.open(bundle);
@@ -97,9 +106,9 @@ public final class InfoCommand implements Callable<Integer> {
     if (m.embeddingPooling() != null) {
       out.printf(
           Locale.ROOT,
-          "embedding     %s: %s%n",
+          "embedding     %s%s%n",
           m.embeddingPooling(),
-          Pooling.parse(m.embeddingPooling()).describe());
+          describe(m.embeddingPooling()));
     }
     StringBuilder prec = new StringBuilder();
     for (Map.Entry<Precision, String> e : m.precisions().entrySet()) {

@@ -117,7 +117,7 @@ public final class Manifest {
     b.featureStride = featureStride;
     b.preprocessing = preprocessing;
     b.embeddingSize = embeddingSize;
-    b.patchFeatureSize = patchFeatureSize;
+    b.patchFeatureSize = patchFeatureSize == embeddingSize ? 0 : patchFeatureSize;
     b.embeddingPooling = embeddingPooling;
     b.embeddingOutput = embeddingOutput;
     b.patchGridOutput = patchGridOutput;

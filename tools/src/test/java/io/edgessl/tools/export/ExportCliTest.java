@@ -206,6 +206,28 @@ class ExportCliTest {
     assertTrue(
         info.out().contains("embedding     map: final feature map flattened channel-major"),
         info.out());
+
+    Run twice =
+        run(
+            List.of(
+                "eval",
+                "knn",
+                "--model",
+                dir.resolve("map.edgessl").toString(),
+                "--embedding",
+                "map",
+                "--data",
+                TestData.fashionMnist().toString(),
+                "--test-limit",
+                "10"));
+    assertEquals(2, twice.code(), twice.out() + twice.err());
+    assertTrue(
+        twice
+            .err()
+            .contains(
+                "--embedding map applies to --checkpoint; a bundle's embedding is chosen when it"
+                    + " is exported (edgessl export --embedding)"),
+        twice.err());
   }
 
   @Test
