@@ -8,6 +8,7 @@ import io.edgessl.bundle.Provenance;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.ResizePolicy;
 import io.edgessl.io.Json;
+import io.edgessl.tools.train.model.Pooling;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,6 +41,15 @@ public final class InfoCommand implements Callable<Integer> {
   boolean json;
 
   @Spec CommandSpec spec;
+
+  /** ": " and what a pooling means, or "" for one these tools do not make (grid:100). */
+  private static String describe(String pooling) {
+    try {
+      return ": " + Pooling.parse(pooling).describe();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
 
   @Override
   public Integer call() throws EdgeSslException {
@@ -92,7 +102,14 @@ public final class InfoCommand implements Callable<Integer> {
         m.patchGridOutput(),
         m.gridHeight(),
         m.gridWidth(),
-        m.embeddingSize());
+        m.patchFeatureSize());
+    if (m.embeddingPooling() != null) {
+      out.printf(
+          Locale.ROOT,
+          "embedding     %s%s%n",
+          m.embeddingPooling(),
+          describe(m.embeddingPooling()));
+    }
     StringBuilder prec = new StringBuilder();
     for (Map.Entry<Precision, String> e : m.precisions().entrySet()) {
       prec.append(prec.length() == 0 ? "" : ", ")

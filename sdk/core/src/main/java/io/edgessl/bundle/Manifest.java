@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *   "resize": {"policy": "short_side_center_crop", "short_side": 256,
  *              "interpolation": "bicubic"}, // or {"policy": "stretch", "interpolation": ...}
  *   "embedding_size": 192,
+ *   "patch_feature_size": 192,             // optional, default embedding_size
+ *   "embedding_pooling": "cls",            // optional: cls, gap, grid:N or map
  *   "outputs": {"embedding": "embedding", "patch_grid": "patch_grid"},
  *   "precisions": {"fp32": "encoder.fp32.onnx", "int8": "encoder.int8.onnx"},
  *   "provenance": {"method": "dino", "data": "fashion-mnist/train", "steps": 46900,
@@ -41,9 +43,17 @@ import java.util.regex.Pattern;
  * <p>The model's contract: one float32 input {@code [N, C, height, width]} (N dynamic, or 1), C = 3
  * for rgb and bgr, 1 for gray, holding {@code (pixel / 255 - mean) / std}; a float32 output {@code
  * [N, embedding_size]} (the global embedding: [CLS] after the final norm, or the pooled feature)
- * and a float32 output {@code [N, height / stride, width / stride, embedding_size]} (the patch
+ * and a float32 output {@code [N, height / stride, width / stride, patch_feature_size]} (the patch
  * grid, channels last), where the stride is the patch size or feature stride and divides the input
  * size. Every precision's model has the same inputs and outputs.
+ *
+ * <p>The two optional fields came after the first bundles and are written only when they say
+ * something: {@code patch_feature_size} when it differs from {@code embedding_size} (a CNN whose
+ * embedding is its feature map pooled to a grid, or the whole map flattened), {@code
+ * embedding_pooling} when the exporter recorded how the embedding comes from the last features:
+ * {@code cls} ([CLS] token), {@code gap} (global average), {@code grid:N} (adaptive average pooling
+ * to N x N cells, flattened channel-major) or {@code map} (the final feature map flattened
+ * channel-major, i.e. NCHW order). Manifests without them read as before.
  *
  * <p>Immutable; {@link #builder()} makes one (tools that export bundles), {@link ModelBundle#open}
  * reads and checks one.
@@ -55,6 +65,9 @@ public final class Manifest {
   /** File names allowed in a bundle: no directories, no hidden files. */
   static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
 
+  /** Values of {@code embedding_pooling}. */
+  static final Pattern POOLING = Pattern.compile("cls|gap|map|grid:[1-9][0-9]{0,3}");
+
   static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final String name;
@@ -64,6 +77,8 @@ public final class Manifest {
   private final int featureStride;
   private final Preprocessing preprocessing;
   private final int embeddingSize;
+  private final int patchFeatureSize;
+  private final String embeddingPooling;
   private final String embeddingOutput;
   private final String patchGridOutput;
   private final Map<Precision, String> precisions;
@@ -78,6 +93,8 @@ public final class Manifest {
     this.featureStride = b.featureStride;
     this.preprocessing = b.preprocessing;
     this.embeddingSize = b.embeddingSize;
+    this.patchFeatureSize = b.patchFeatureSize > 0 ? b.patchFeatureSize : b.embeddingSize;
+    this.embeddingPooling = b.embeddingPooling;
     this.embeddingOutput = b.embeddingOutput;
     this.patchGridOutput = b.patchGridOutput;
     this.precisions = Collections.unmodifiableMap(new EnumMap<>(b.precisions));
@@ -100,6 +117,8 @@ public final class Manifest {
     b.featureStride = featureStride;
     b.preprocessing = preprocessing;
     b.embeddingSize = embeddingSize;
+    b.patchFeatureSize = patchFeatureSize == embeddingSize ? 0 : patchFeatureSize;
+    b.embeddingPooling = embeddingPooling;
     b.embeddingOutput = embeddingOutput;
     b.patchGridOutput = patchGridOutput;
     b.precisions.putAll(precisions);
@@ -156,9 +175,25 @@ public final class Manifest {
     return preprocessing;
   }
 
-  /** Dimension of the global embedding and of each patch feature. */
+  /** Dimension of the global embedding. */
   public int embeddingSize() {
     return embeddingSize;
+  }
+
+  /**
+   * Dimension of each patch feature: the embedding size unless the embedding pools the feature map
+   * into several cells ({@code grid:N}, {@code map}).
+   */
+  public int patchFeatureSize() {
+    return patchFeatureSize;
+  }
+
+  /**
+   * How the global embedding comes from the last features ({@code cls}, {@code gap}, {@code
+   * grid:N}, {@code map}), or null when the manifest does not say.
+   */
+  public String embeddingPooling() {
+    return embeddingPooling;
   }
 
   /** Name of the model output holding the global embedding. */
@@ -214,6 +249,12 @@ public final class Manifest {
     resize.put("interpolation", preprocessing.interpolation().name().toLowerCase(Locale.ROOT));
     m.put("resize", resize);
     m.put("embedding_size", (long) embeddingSize);
+    if (patchFeatureSize != embeddingSize) {
+      m.put("patch_feature_size", (long) patchFeatureSize);
+    }
+    if (embeddingPooling != null) {
+      m.put("embedding_pooling", embeddingPooling);
+    }
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("embedding", embeddingOutput);
     outputs.put("patch_grid", patchGridOutput);
@@ -267,6 +308,8 @@ public final class Manifest {
     private int featureStride;
     private Preprocessing preprocessing;
     private int embeddingSize;
+    private int patchFeatureSize;
+    private String embeddingPooling;
     private String embeddingOutput = "embedding";
     private String patchGridOutput = "patch_grid";
     private final Map<Precision, String> precisions = new EnumMap<>(Precision.class);
@@ -316,6 +359,24 @@ public final class Manifest {
       this.embeddingSize = size;
       this.embeddingOutput = embeddingOutput;
       this.patchGridOutput = patchGridOutput;
+      return this;
+    }
+
+    /**
+     * Dimension of each patch feature when it differs from the embedding size; 0 (the default)
+     * means the embedding size.
+     */
+    public Builder patchFeatureSize(int size) {
+      this.patchFeatureSize = size;
+      return this;
+    }
+
+    /**
+     * How the embedding pools the last features: {@code cls}, {@code gap}, {@code grid:N} or {@code
+     * map}; null (the default) leaves it unrecorded.
+     */
+    public Builder embeddingPooling(String pooling) {
+      this.embeddingPooling = pooling;
       return this;
     }
 
@@ -373,6 +434,16 @@ public final class Manifest {
       }
       if (embeddingSize <= 0) {
         throw new IllegalArgumentException("embedding_size must be positive: " + embeddingSize);
+      }
+      if (patchFeatureSize < 0) {
+        throw new IllegalArgumentException(
+            "patch_feature_size must be positive: " + patchFeatureSize);
+      }
+      if (embeddingPooling != null && !POOLING.matcher(embeddingPooling).matches()) {
+        throw new IllegalArgumentException(
+            "embedding_pooling '"
+                + embeddingPooling
+                + "' is not one of cls, gap, grid:N (N a positive integer), map");
       }
       requireText(embeddingOutput, "outputs.embedding");
       requireText(patchGridOutput, "outputs.patch_grid");

@@ -75,6 +75,8 @@ final class ManifestReader {
             "normalization",
             "resize",
             "embedding_size",
+            "patch_feature_size",
+            "embedding_pooling",
             "outputs",
             "precisions",
             "provenance",
@@ -134,6 +136,12 @@ final class ManifestReader {
         positive(m, "embedding_size", ""),
         text(outputs, "embedding", "outputs."),
         text(outputs, "patch_grid", "outputs."));
+    if (m.containsKey("patch_feature_size")) {
+      b.patchFeatureSize(positive(m, "patch_feature_size", ""));
+    }
+    if (m.containsKey("embedding_pooling")) {
+      b.embeddingPooling(text(m, "embedding_pooling", ""));
+    }
 
     Map<?, ?> prec = object(m, "precisions", "");
     for (Map.Entry<?, ?> e : prec.entrySet()) {

@@ -68,7 +68,7 @@ public final class Encoder implements AutoCloseable {
     this.session = session;
     this.inputSize = preprocessor.outputSize();
     this.dim = manifest.embeddingSize();
-    this.gridSize = manifest.gridHeight() * manifest.gridWidth() * dim;
+    this.gridSize = manifest.gridHeight() * manifest.gridWidth() * manifest.patchFeatureSize();
   }
 
   /**
@@ -105,9 +105,17 @@ public final class Encoder implements AutoCloseable {
     return preprocessor.kernels().name();
   }
 
-  /** Dimension of embeddings and patch features. */
+  /** Dimension of embeddings. */
   public int dimension() {
     return dim;
+  }
+
+  /**
+   * Dimension of patch features: {@link #dimension()} unless the embedding pools the feature map
+   * into several cells (the manifest's {@code patch_feature_size}).
+   */
+  public int patchDimension() {
+    return manifest.patchFeatureSize();
   }
 
   /**
@@ -175,7 +183,8 @@ public final class Encoder implements AutoCloseable {
   private PatchFeatures patches(int i) {
     float[] g = new float[gridSize];
     session.output(1).get(i * gridSize, g);
-    return new PatchFeatures(manifest.gridHeight(), manifest.gridWidth(), dim, g, embedding(i));
+    return new PatchFeatures(
+        manifest.gridHeight(), manifest.gridWidth(), patchDimension(), g, embedding(i));
   }
 
   /** Releases the session; idempotent. */
@@ -292,7 +301,7 @@ public final class Encoder implements AutoCloseable {
               List.of(
                   new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
                   new TensorSpec(
-                      m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.embeddingSize())));
+                      m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.patchFeatureSize())));
       Preprocessor pre =
           new Preprocessor(m.preprocessing(), kernels != null ? kernels : KernelSupport.get());
       InferenceSession s =

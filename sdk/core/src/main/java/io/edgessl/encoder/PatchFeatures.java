@@ -1,11 +1,15 @@
 package io.edgessl.encoder;
 
+import java.util.Objects;
+
 /**
  * The patch features of one frame: a {@code height x width} grid of {@code dimension}-component
  * features (one per ViT patch, or per cell of a CNN's feature map), row-major with components last,
- * plus the frame's global {@link Embedding}. Grid cell {@code (y, x)} covers input pixels {@code [y
- * * stride, (y + 1) * stride) x [x * stride, (x + 1) * stride)} of the preprocessed input, where
- * the stride is the manifest's patch size or feature stride.
+ * plus the frame's global {@link Embedding} (of the same dimension, unless the bundle's embedding
+ * pools the feature map into several cells: see {@code Manifest#patchFeatureSize}). Grid cell
+ * {@code (y, x)} covers input pixels {@code [y * stride, (y + 1) * stride) x [x * stride, (x + 1) *
+ * stride)} of the preprocessed input, where the stride is the manifest's patch size or feature
+ * stride.
  */
 public final class PatchFeatures {
   private final int height;
@@ -36,10 +40,7 @@ public final class PatchFeatures {
               + " floats, got "
               + data.length);
     }
-    if (global.dimension() != dimension) {
-      throw new IllegalArgumentException(
-          "global embedding has " + global.dimension() + " components, patches " + dimension);
-    }
+    Objects.requireNonNull(global, "global");
     this.height = height;
     this.width = width;
     this.dimension = dimension;

@@ -237,6 +237,37 @@ class ModelBundleTest {
     assertMessage(
         "embedding_size must be a positive integer (at most 2^20), got 0",
         withField("embedding_size", 0L));
+    assertMessage(
+        "patch_feature_size must be a positive integer (at most 2^20), got 0",
+        withField("patch_feature_size", 0L));
+    assertMessage(
+        "embedding_pooling 'grid:0' is not one of cls, gap, grid:N (N a positive integer), map",
+        withField("embedding_pooling", "grid:0"));
+  }
+
+  @Test
+  void patchFeatureSizeAndPoolingAreOptionalAndRoundTrip() throws Exception {
+    // An older manifest has neither field: patch features are embedding-sized, pooling unknown.
+    Path old = writeDir();
+    Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(old.resolve("manifest.json")));
+    assertFalse(json.containsKey("patch_feature_size"));
+    assertFalse(json.containsKey("embedding_pooling"));
+    Manifest m = ModelBundle.open(old).manifest();
+    assertEquals(m.embeddingSize(), m.patchFeatureSize());
+    assertEquals(null, m.embeddingPooling());
+
+    // A CNN whose embedding is its 2x2-pooled feature map: 4 cells of D = 8.
+    Manifest.Builder b = TestBundles.manifest().embedding(32, "embedding", "patch_grid");
+    b.patchFeatureSize(8).embeddingPooling("grid:2");
+    Path p = dir.resolve("pooled.edgessl");
+    BundleWriter.write(p, b, Map.of("encoder.fp32.onnx", MODEL));
+    Manifest read = ModelBundle.open(p).manifest();
+    assertEquals(32, read.embeddingSize());
+    assertEquals(8, read.patchFeatureSize());
+    assertEquals("grid:2", read.embeddingPooling());
+    Map<String, Object> j = read.toJson();
+    assertEquals(8L, j.get("patch_feature_size"));
+    assertEquals("grid:2", j.get("embedding_pooling"));
   }
 
   private static void assertMessage(String expected, EdgeSslException e) {

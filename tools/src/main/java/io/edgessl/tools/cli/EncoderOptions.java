@@ -9,6 +9,7 @@ import io.edgessl.tools.encode.ImageFeatures;
 import io.edgessl.tools.encode.ModelFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
 import io.edgessl.tools.train.TrainedEncoder;
+import io.edgessl.tools.train.model.Pooling;
 import io.edgessl.tools.train.nn.Torch;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -29,6 +30,17 @@ public final class EncoderOptions {
           "A training checkpoint (edgessl train's checkpoint.pt): evaluates its backbone (DINO's"
               + " teacher, MoCo v3's momentum encoder, else the encoder) on libtorch.")
   public Path checkpoint;
+
+  @Option(
+      names = "--embedding",
+      paramLabel = "POOLING",
+      description =
+          "With --checkpoint: the embedding of a ResNet's final feature map [D, h, w]: gap (global"
+              + " average, D values), grid:N (adaptive average pooling to N x N cells, flattened"
+              + " channel-major), map (the whole map flattened channel-major). A ViT's is its [CLS]"
+              + " token (cls). A bundle's is chosen when it is exported (edgessl export"
+              + " --embedding). Default: gap for a ResNet, cls for a ViT.")
+  public String embedding;
 
   @Option(
       names = "--model",
@@ -69,6 +81,14 @@ public final class EncoderOptions {
       throw new IllegalArgumentException(
           "--checkpoint " + checkpoint + " and --model " + model + ": choose one");
     }
+    Pooling pooling = embedding == null ? null : Pooling.parse(embedding);
+    if (pooling != null && checkpoint == null) {
+      throw new IllegalArgumentException(
+          "--embedding "
+              + embedding
+              + " applies to --checkpoint; a bundle's embedding is chosen when it is exported"
+              + " (edgessl export --embedding)");
+    }
     if (checkpoint != null) {
       Torch.threads(threads);
       TrainedEncoder t = TrainedEncoder.load(checkpoint);
@@ -79,7 +99,8 @@ public final class EncoderOptions {
                 + t.mean().length
                 + "-channel images; this data is grey");
       }
-      return new ModelFeatures(t.name(), t.encoder(), t.mean()[0], t.std()[0]);
+      String name = pooling == null ? t.name() : t.name() + ", embedding " + pooling.id();
+      return new ModelFeatures(name, t.encoder(), t.mean()[0], t.std()[0], pooling);
     }
     if (model != null) {
       Encoder.Builder b =

@@ -2,6 +2,8 @@ package io.edgessl.tools.encode;
 
 import io.edgessl.tools.data.LabelledImages;
 import io.edgessl.tools.train.model.Encoder;
+import io.edgessl.tools.train.model.Pooling;
+import io.edgessl.tools.train.model.ResNet;
 import io.edgessl.tools.train.nn.Ops;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
@@ -12,8 +14,9 @@ import org.bytedeco.pytorch.Tensor;
  * Embeddings by a libtorch encoder (a training checkpoint's, or a model being trained): images
  * scaled to [0, 1], normalized with the training mean and std, run in evaluation mode (batch norm
  * on running statistics, no drop path) without gradients. The feature is the encoder's embedding
- * (ViT: [CLS] after the final norm; ResNet: the pooled feature), or with {@code lastBlocks > 1} or
- * {@code avgPool} the linear-probe features of {@link Encoder#features}.
+ * (ViT: [CLS] after the final norm; ResNet: the feature map pooled by a {@link Pooling}, global
+ * average unless chosen), or with {@code lastBlocks > 1} or {@code avgPool} the linear-probe
+ * features of {@link Encoder#features}.
  *
  * <p>Calls are serialized: libtorch parallelizes inside each batch with the threads it was given.
  */
@@ -24,15 +27,37 @@ public final class ModelFeatures implements ImageFeatures {
   private final float std;
   private final int lastBlocks;
   private final boolean avgPool;
+  private final Pooling pooling;
 
   /** The embedding of {@code encoder} for grey images normalized by {@code mean}, {@code std}. */
   public ModelFeatures(String name, Encoder encoder, float mean, float std) {
-    this(name, encoder, mean, std, 1, false);
+    this(name, encoder, mean, std, 1, false, null);
+  }
+
+  /**
+   * The embedding of {@code encoder} by {@code pooling} (see {@link Pooling#of}; null: the
+   * encoder's own).
+   *
+   * @throws IllegalArgumentException when the encoder has no such embedding
+   */
+  public ModelFeatures(String name, Encoder encoder, float mean, float std, Pooling pooling) {
+    this(name, encoder, mean, std, 1, false, pooling);
   }
 
   /** Linear-probe features: the last {@code lastBlocks} [CLS] tokens, plus the mean patch token. */
   public ModelFeatures(
       String name, Encoder encoder, float mean, float std, int lastBlocks, boolean avgPool) {
+    this(name, encoder, mean, std, lastBlocks, avgPool, null);
+  }
+
+  private ModelFeatures(
+      String name,
+      Encoder encoder,
+      float mean,
+      float std,
+      int lastBlocks,
+      boolean avgPool,
+      Pooling pooling) {
     if (encoder.spec().channels() != 1) {
       throw new IllegalArgumentException(
           "this evaluation reads grey images; the encoder takes "
@@ -45,6 +70,12 @@ public final class ModelFeatures implements ImageFeatures {
     this.std = std;
     this.lastBlocks = lastBlocks;
     this.avgPool = avgPool;
+    if (pooling != null) {
+      int size = encoder.spec().imageSize();
+      int cells = encoder instanceof ResNet r ? size / r.featureStride() : 0;
+      pooling = Pooling.of(pooling, encoder.spec(), cells);
+    }
+    this.pooling = pooling;
   }
 
   @Override
@@ -54,7 +85,9 @@ public final class ModelFeatures implements ImageFeatures {
 
   @Override
   public int dimension() {
-    return encoder.featureDim(lastBlocks, avgPool);
+    return pooling != null
+        ? encoder.embedDim(pooling, encoder.spec().imageSize())
+        : encoder.featureDim(lastBlocks, avgPool);
   }
 
   /** The encoder. */
@@ -90,7 +123,9 @@ public final class ModelFeatures implements ImageFeatures {
     encoder.train(false);
     try (PointerScope scope = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
-      Tensor f = encoder.features(Ops.fromFloats(x, n, 1, h, w), lastBlocks, avgPool);
+      Tensor in = Ops.fromFloats(x, n, 1, h, w);
+      Tensor f =
+          pooling != null ? encoder.embed(in, pooling) : encoder.features(in, lastBlocks, avgPool);
       float[] all = Ops.toFloats(f);
       int d = dimension();
       for (int i = 0; i < n; i++) {

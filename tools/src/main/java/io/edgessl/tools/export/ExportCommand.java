@@ -4,6 +4,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.tools.train.Trainer;
+import io.edgessl.tools.train.model.Pooling;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,17 @@ public final class ExportCommand implements Callable<Integer> {
   int imageSize;
 
   @Option(
+      names = "--embedding",
+      paramLabel = "POOLING",
+      description =
+          "The bundle's global embedding, from a ResNet's final feature map [D, h, w]: gap (global"
+              + " average, D values), grid:N (adaptive average pooling to N x N cells, flattened"
+              + " channel-major, D N^2 values), map (the whole map flattened channel-major, D h w"
+              + " values). The patch grid stays the map. A ViT's is its [CLS] token (cls)."
+              + " Default: gap for a ResNet, cls for a ViT.")
+  String embedding;
+
+  @Option(
       names = "--parity-images",
       defaultValue = "256",
       description = "Training images the parity check runs. Default: ${DEFAULT-VALUE}.")
@@ -91,6 +103,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws EdgeSslException {
+    Pooling pooling = embedding == null ? null : Pooling.parse(embedding);
     Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(Trainer.CHECKPOINT) : checkpoint;
     String fileName = out.getFileName() == null ? "" : out.getFileName().toString();
     if (!fileName.endsWith(ModelBundle.EXTENSION) && Files.exists(out)) {
@@ -111,7 +124,8 @@ public final class ExportCommand implements Callable<Integer> {
         Exporter.export(
             file,
             out,
-            new Exporter.Options(bundleName, imageSize, parityImages, tolerance, data, threads));
+            new Exporter.Options(
+                bundleName, imageSize, parityImages, tolerance, data, threads, pooling));
     Manifest m = r.manifest();
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
@@ -125,14 +139,16 @@ public final class ExportCommand implements Callable<Integer> {
         tolerance);
     w.printf(
         Locale.ROOT,
-        "wrote %s: %s, %s, %dx%d %s, embedding %d%n",
+        "wrote %s: %s, %s, %dx%d %s, embedding %d (%s), patch features %d%n",
         out,
         m.name(),
         m.architecture(),
         m.preprocessing().width(),
         m.preprocessing().height(),
         m.preprocessing().color(),
-        m.embeddingSize());
+        m.embeddingSize(),
+        m.embeddingPooling(),
+        m.patchFeatureSize());
     w.printf(
         Locale.ROOT,
         "  provenance: %s on %s, %d steps, commit %s%n",

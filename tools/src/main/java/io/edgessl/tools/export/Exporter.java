@@ -27,6 +27,7 @@ import io.edgessl.tools.train.TrainOptions;
 import io.edgessl.tools.train.TrainedEncoder;
 import io.edgessl.tools.train.model.Encoder;
 import io.edgessl.tools.train.model.EncoderSpec;
+import io.edgessl.tools.train.model.Pooling;
 import io.edgessl.tools.train.model.ResNet;
 import io.edgessl.tools.train.model.VisionTransformer;
 import io.edgessl.tools.train.nn.Ops;
@@ -73,9 +74,23 @@ public final class Exporter {
    * @param tolerance bound on max |libtorch - ONNX Runtime| over the largest |feature|
    * @param data where the training images are now, or null for where the run read them
    * @param threads libtorch and ONNX Runtime threads
+   * @param embedding how the embedding pools a ResNet's last feature map (gap, grid:N, map), or
+   *     null for the encoder's own (a ViT's [CLS], a ResNet's global average)
    */
   public record Options(
-      String name, int imageSize, int parityImages, double tolerance, Path data, int threads) {
+      String name,
+      int imageSize,
+      int parityImages,
+      double tolerance,
+      Path data,
+      int threads,
+      Pooling embedding) {
+    /** Options exporting the encoder's own embedding. */
+    public Options(
+        String name, int imageSize, int parityImages, double tolerance, Path data, int threads) {
+      this(name, imageSize, parityImages, tolerance, data, threads, null);
+    }
+
     public Options {
       if (name == null || name.isEmpty()) {
         throw new IllegalArgumentException("the bundle needs a name");
@@ -141,7 +156,8 @@ public final class Exporter {
     EncoderSpec spec = enc.spec();
     int size = o.imageSize() > 0 ? o.imageSize() : spec.imageSize();
     int c = spec.channels();
-    OnnxGraph graph = graph(enc, size, size);
+    Pooling pooling = Pooling.of(o.embedding(), spec, gridCells(spec, size));
+    OnnxGraph graph = graph(enc, size, size, pooling);
     graph.producer("edgessl export", String.valueOf(meta.get("commit")));
     byte[] onnx = graph.toBytes();
 
@@ -154,7 +170,7 @@ public final class Exporter {
     ImageSet train = TrainData.load(opts, o.threads()).train();
     int n = Math.min(o.parityImages(), train.count());
     float[] x = inputs(train, n, t.mean(), t.std(), size);
-    Parity p = parity(enc, onnx, checkpoint + " exported", x, n, c, size, o.threads());
+    Parity p = parity(enc, pooling, onnx, checkpoint + " exported", x, n, c, size, o.threads());
     if (!(p.maxAbsDiff() <= o.tolerance() * p.scale())) {
       throw new EdgeSslException(
           ErrorCode.INVALID_MODEL,
@@ -171,14 +187,27 @@ public final class Exporter {
               o.tolerance(),
               out));
     }
-    Manifest.Builder m = manifest(o.name(), spec, size, t, meta, trainedOn);
+    Manifest.Builder m =
+        manifest(o.name(), spec, size, t, meta, trainedOn)
+            .embedding(enc.embedDim(pooling, size), "embedding", "patch_grid")
+            .patchFeatureSize(enc.embedDim())
+            .embeddingPooling(pooling.id());
     Manifest written = BundleWriter.write(out, m, Map.of(MODEL_FILE, onnx));
     return new Result(written, p);
   }
 
   /** The encoder's graph for {@code height x width} inputs, with the encoder's current weights. */
   public static OnnxGraph graph(Encoder enc, int height, int width) {
+    return graph(enc, height, width, Pooling.of(null, enc.spec(), 0));
+  }
+
+  /**
+   * The encoder's graph for {@code height x width} inputs, its embedding pooled by {@code pooling}
+   * (cls for a ViT; gap, grid:N or map for a ResNet).
+   */
+  public static OnnxGraph graph(Encoder enc, int height, int width, Pooling pooling) {
     EncoderSpec s = enc.spec();
+    Pooling.of(pooling, s, gridCells(s, Math.min(height, width))); // refuses one it lacks
     Map<String, Tensor> state = new HashMap<>(enc.state());
     if (enc instanceof VisionTransformer v) {
       if (s.mlpRatio() != Math.rint(s.mlpRatio())) {
@@ -215,7 +244,7 @@ public final class Exporter {
     if (enc instanceof ResNet) {
       ResNetGraph.Config cfg =
           new ResNetGraph.Config(
-              height, width, s.channels(), s.widths(), s.blocks(), s.imageSize() >= 64);
+              height, width, s.channels(), s.widths(), s.blocks(), s.imageSize() >= 64, pooling);
       try (PointerScope scope = new PointerScope()) {
         return ResNetGraph.build(cfg, weights(state, null, null));
       }
@@ -294,20 +323,31 @@ public final class Exporter {
 
   /**
    * Runs {@code x} ({@code n} images {@code c x size x size}) through the libtorch encoder and
-   * through ONNX Runtime on {@code onnx}, and compares the embeddings.
+   * through ONNX Runtime on {@code onnx}, and compares the embeddings (pooled by {@code pooling} on
+   * both sides).
    *
    * @throws EdgeSslException when ONNX Runtime is missing or rejects the model
    */
   static Parity parity(
-      Encoder enc, byte[] onnx, String name, float[] x, int n, int c, int size, int threads)
+      Encoder enc,
+      Pooling pooling,
+      byte[] onnx,
+      String name,
+      float[] x,
+      int n,
+      int c,
+      int size,
+      int threads)
       throws EdgeSslException {
-    int d = enc.embedDim();
+    int d = enc.embedDim(pooling, size);
     int per = c * size * size;
     int grid = gridCells(enc.spec(), size);
     SessionSpec spec =
         new SessionSpec(
             new TensorSpec("pixels", c, size, size),
-            List.of(new TensorSpec("embedding", d), new TensorSpec("patch_grid", grid, grid, d)));
+            List.of(
+                new TensorSpec("embedding", d),
+                new TensorSpec("patch_grid", grid, grid, enc.embedDim())));
     ModelSource src = new ModelSource(name, onnx, ModelBundle.sha256(onnx));
     double maxDiff = 0;
     double scale = 0;
@@ -322,7 +362,7 @@ public final class Exporter {
         float[] ref;
         try (PointerScope scope = new PointerScope();
             NoGradGuard g = new NoGradGuard()) {
-          ref = Ops.toFloats(enc.forward(Ops.fromFloats(chunk, b, c, size, size)));
+          ref = Ops.toFloats(enc.embed(Ops.fromFloats(chunk, b, c, size, size), pooling));
         }
         FloatBuffer in = s.input();
         in.clear();

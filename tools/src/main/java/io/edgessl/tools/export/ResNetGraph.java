@@ -5,12 +5,16 @@ import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.Ops;
 import io.edgessl.onnx.Shape;
 import io.edgessl.onnx.models.Weights;
+import io.edgessl.tools.train.model.Pooling;
 
 /**
  * Writes the ResNet of {@code io.edgessl.tools.train.model.ResNet} (basic blocks, torchvision's
  * parameter names) as an ONNX graph in inference mode: batch norm on its running statistics. The
- * outputs follow the bundle contract: {@code embedding} {@code [N, D]} is the globally averaged
- * last feature map, {@code patch_grid} {@code [N, H / s, W / s, D]} that feature map channels last.
+ * outputs follow the bundle contract: {@code embedding} {@code [N, E]} is the last feature map
+ * pooled by the config's {@link Pooling} (gap: its global average, E = D; grid:N: adaptive average
+ * pooling to N x N cells, E = D N²; map: the map itself, E = D h w; both flattened channel-major as
+ * {@code torch.flatten(x, 1)} does), {@code patch_grid} {@code [N, h, w, D]} (h = H / s, w = W / s)
+ * that feature map channels last.
  */
 public final class ResNetGraph {
   /** PyTorch's BatchNorm2d epsilon, which the training layers use. */
@@ -26,10 +30,27 @@ public final class ResNetGraph {
    * @param blocks basic blocks per stage
    * @param imagenetStem 7x7 stride-2 stem and max pool (inputs of 64 pixels and more) rather than
    *     the 3x3 stride-1 CIFAR stem
+   * @param pooling how the embedding comes from the last feature map: gap, grid:N or map
    */
   public record Config(
-      int height, int width, int channels, int[] widths, int[] blocks, boolean imagenetStem) {
+      int height,
+      int width,
+      int channels,
+      int[] widths,
+      int[] blocks,
+      boolean imagenetStem,
+      Pooling pooling) {
+    /** A ResNet whose embedding is the global average of its last feature map. */
+    public Config(
+        int height, int width, int channels, int[] widths, int[] blocks, boolean imagenetStem) {
+      this(height, width, channels, widths, blocks, imagenetStem, Pooling.GAP);
+    }
+
     public Config {
+      if (pooling == null || pooling.kind() == Pooling.Kind.CLS) {
+        throw new IllegalArgumentException(
+            "a ResNet's embedding pools its feature map (gap, grid:N, map), not " + pooling);
+      }
       widths = widths.clone();
       blocks = blocks.clone();
       if (widths.length == 0 || widths.length != blocks.length) {
@@ -47,6 +68,16 @@ public final class ResNetGraph {
                 + s
                 + ": its patch grid would not cover the image evenly");
       }
+      if (pooling.cells() > Math.min(height, width) / s) {
+        throw new IllegalArgumentException(
+            "embedding "
+                + pooling.id()
+                + " has more cells than the "
+                + width / s
+                + "x"
+                + height / s
+                + " feature map");
+      }
     }
 
     /** Input pixels per feature-map cell. */
@@ -54,9 +85,14 @@ public final class ResNetGraph {
       return stride(widths.length, imagenetStem);
     }
 
-    /** The embedding dimension. */
+    /** Channels D of the last feature map: each patch feature's size. */
     public int dim() {
       return widths[widths.length - 1];
+    }
+
+    /** The embedding's size. */
+    public int embeddingDim() {
+      return pooling.dimension(dim(), height / stride(), width / stride());
     }
 
     private static int stride(int stages, boolean imagenetStem) {
@@ -104,12 +140,35 @@ public final class ResNetGraph {
     long d = c.dim();
     long gh = c.height() / c.stride();
     long gw = c.width() / c.stride();
-    String emb = ops.reduceMean(x, new long[] {2, 3}, false);
+    String emb = pool(ops, x, c.pooling(), d, gh, gw);
     String grid = ops.transpose(x, 0, 2, 3, 1);
-    g.output(ops.identity(emb, "embedding"), ElementType.FLOAT, Shape.batched("N", d));
+    g.output(
+        ops.identity(emb, "embedding"), ElementType.FLOAT, Shape.batched("N", c.embeddingDim()));
     g.output(ops.identity(grid, "patch_grid"), ElementType.FLOAT, Shape.batched("N", gh, gw, d));
     g.check();
     return g;
+  }
+
+  /**
+   * The embedding of feature map {@code x} {@code [N, d, gh, gw]}. Flatten keeps NCHW order, so
+   * both map and grid:N come out channel-major like {@code torch.flatten(x, 1)}. grid:N multiplies
+   * the flattened cells by {@link Pooling#matrix}: ONNX AveragePool has one kernel size and stride,
+   * and cannot make adaptive pooling's unequal, overlapping cells (7 to 2 or 3).
+   */
+  private static String pool(Ops o, String x, Pooling p, long d, long gh, long gw) {
+    return switch (p.kind()) {
+      case GAP -> o.reduceMean(x, new long[] {2, 3}, false);
+      case MAP -> o.flatten(x, 1);
+      case GRID -> {
+        long cells = (long) p.cells() * p.cells();
+        String m =
+            o.weight(
+                io.edgessl.onnx.Tensor.floats(
+                    o.fresh("pool_matrix"), p.matrix((int) gh, (int) gw), gh * gw, cells));
+        yield o.flatten(o.matMul(o.reshape(x, 0, d, gh * gw), m), 1);
+      }
+      case CLS -> throw new IllegalArgumentException("a ResNet has no [CLS] token");
+    };
   }
 
   /** A bias-free convolution and its batch norm, on the running statistics. */

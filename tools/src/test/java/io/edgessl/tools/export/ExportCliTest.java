@@ -75,9 +75,9 @@ class ExportCliTest {
     return out;
   }
 
-  double knnTop1(String flag, Path model, String json) throws Exception {
-    Run r =
-        run(
+  double knnTop1(String flag, Path model, String json, String... more) throws Exception {
+    List<String> a =
+        new ArrayList<>(
             List.of(
                 "--quiet",
                 "eval",
@@ -94,6 +94,8 @@ class ExportCliTest {
                 "1",
                 "--json",
                 dir.resolve(json).toString()));
+    a.addAll(List.of(more));
+    Run r = run(a);
     assertEquals(0, r.code(), r.err());
     Map<?, ?> j = (Map<?, ?>) Json.parse(Files.readString(dir.resolve(json)));
     return ((Number) ((Map<?, ?>) ((List<?>) j.get("results")).get(0)).get("top1")).doubleValue();
@@ -103,10 +105,10 @@ class ExportCliTest {
       Pattern.compile(
           "parity on 64 training images: max \\|libtorch - onnxruntime\\| (\\S+), (\\S+)");
 
-  Manifest exportAndCompare(Path run, String bundle) throws Exception {
+  Manifest exportAndCompare(Path run, String bundle, String... embedding) throws Exception {
     Path out = dir.resolve(bundle);
-    Run e =
-        run(
+    List<String> a =
+        new ArrayList<>(
             List.of(
                 "export",
                 run.toString(),
@@ -116,12 +118,15 @@ class ExportCliTest {
                 "64",
                 "--data",
                 TestData.fashionMnist().toString()));
+    a.addAll(List.of(embedding));
+    Run e = run(a);
     assertEquals(0, e.code(), e.err());
     Matcher m = PARITY.matcher(e.out());
     assertTrue(m.find(), e.out());
     assertTrue(Double.parseDouble(m.group(2)) <= 1e-4, e.out());
-    double viaCheckpoint = knnTop1("--checkpoint", run.resolve("checkpoint.pt"), "ckpt.json");
-    double viaBundle = knnTop1("--model", out, "bundle.json");
+    double viaCheckpoint =
+        knnTop1("--checkpoint", run.resolve("checkpoint.pt"), bundle + ".ckpt.json", embedding);
+    double viaBundle = knnTop1("--model", out, bundle + ".json");
     assertEquals(viaCheckpoint, viaBundle, 0.0, "libtorch and the exported bundle agree");
     assertTrue(viaBundle > 0.25, "a trained encoder beats chance: " + viaBundle);
     return ModelBundle.open(out).manifest();
@@ -161,6 +166,107 @@ class ExportCliTest {
     assertEquals(8, m.provenance().steps());
     Map<?, ?> command = (Map<?, ?>) Json.parse(Files.readString(run.resolve("command.json")));
     assertEquals(command.get("commit"), m.provenance().commit());
+  }
+
+  @Test
+  void resnetEmbeddingPoolingsExportAndEvaluateAlike() throws Exception {
+    // Three stages: a 7 x 7 final map of 16 channels, as the Fashion-MNIST ResNet-tiny has.
+    Path run =
+        train(
+            "simclr",
+            List.of(
+                "--arch",
+                "resnet-tiny",
+                "--widths",
+                "8,8,16",
+                "--blocks",
+                "1,1,1",
+                "--proj-hidden",
+                "16",
+                "--proj-dim",
+                "8"));
+    Manifest map = exportAndCompare(run, "map.edgessl", "--embedding", "map");
+    assertEquals(16 * 7 * 7, map.embeddingSize());
+    assertEquals(16, map.patchFeatureSize());
+    assertEquals("map", map.embeddingPooling());
+    assertEquals(7, map.gridHeight());
+    Manifest grid = exportAndCompare(run, "grid3.edgessl", "--embedding", "grid:3");
+    assertEquals(16 * 3 * 3, grid.embeddingSize());
+    assertEquals(16, grid.patchFeatureSize());
+    assertEquals("grid:3", grid.embeddingPooling());
+
+    Run info = run(List.of("info", dir.resolve("map.edgessl").toString()));
+    assertEquals(0, info.code(), info.err());
+    assertTrue(
+        info.out()
+            .contains(
+                "outputs       'embedding' [N, 784] (embedding), 'patch_grid' [N, 7, 7, 16]"
+                    + " (patch grid)"),
+        info.out());
+    assertTrue(
+        info.out().contains("embedding     map: final feature map flattened channel-major"),
+        info.out());
+
+    Run twice =
+        run(
+            List.of(
+                "eval",
+                "knn",
+                "--model",
+                dir.resolve("map.edgessl").toString(),
+                "--embedding",
+                "map",
+                "--data",
+                TestData.fashionMnist().toString(),
+                "--test-limit",
+                "10"));
+    assertEquals(2, twice.code(), twice.out() + twice.err());
+    assertTrue(
+        twice
+            .err()
+            .contains(
+                "--embedding map applies to --checkpoint; a bundle's embedding is chosen when it"
+                    + " is exported (edgessl export --embedding)"),
+        twice.err());
+  }
+
+  @Test
+  void badEmbeddingsAreUsageErrors() throws Exception {
+    Path none = dir.resolve("none.pt");
+    for (String bad : new String[] {"grid:0", "grid:x", "foo"}) {
+      Run r =
+          run(
+              List.of(
+                  "export",
+                  none.toString(),
+                  "--out",
+                  dir.resolve("m.edgessl").toString(),
+                  "--embedding",
+                  bad));
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(
+          r.err().contains("--embedding '" + bad + "' is not gap, grid:N (N from 1 to 64), map"),
+          r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+      r =
+          run(
+              List.of(
+                  "eval",
+                  "knn",
+                  "--checkpoint",
+                  none.toString(),
+                  "--data",
+                  TestData.fashionMnist().toString(),
+                  "--test-limit",
+                  "10",
+                  "--embedding",
+                  bad));
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains("--embedding '" + bad + "'"), r.err());
+    }
+    try (var s = Files.list(dir)) {
+      assertEquals(List.of(), s.toList(), "nothing written");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.tools.train.model.Encoder;
 import io.edgessl.tools.train.model.EncoderSpec;
+import io.edgessl.tools.train.model.Pooling;
 import io.edgessl.tools.train.nn.Ops;
 import io.edgessl.tools.train.nn.Torch;
 import java.util.SplittableRandom;
@@ -40,7 +41,16 @@ class ExporterTest {
     OnnxGraph g = Exporter.graph(e, size, size);
     int c = e.spec().channels();
     Exporter.Parity p =
-        Exporter.parity(e, g.toBytes(), "test", images(n, c, size, 7), n, c, size, 1);
+        Exporter.parity(
+            e,
+            Pooling.of(null, e.spec(), 0),
+            g.toBytes(),
+            "test",
+            images(n, c, size, 7),
+            n,
+            c,
+            size,
+            1);
     assertEquals(n, p.images());
     assertTrue(p.scale() > 0.1, "features are not all zero: " + p.scale());
     assertTrue(
@@ -65,6 +75,37 @@ class ExporterTest {
     }
     e.train(false);
     check(e, 28, 70); // two chunks, the second partial
+  }
+
+  @Test
+  void resnetPoolingsMatchLibtorch() throws EdgeSslException {
+    // Three stages at 28 pixels: a 7 x 7 final map, as the Fashion-MNIST ResNet-tiny has, so
+    // grid:2 and grid:3 have unequal, overlapping cells.
+    EncoderSpec s =
+        EncoderSpec.preset("resnet-tiny", 1, 28)
+            .withStages(new int[] {8, 8, 16}, new int[] {1, 1, 1});
+    Encoder e = Encoder.create(s, 11);
+    e.train(false);
+    for (Pooling p : new Pooling[] {Pooling.MAP, Pooling.grid(2), Pooling.grid(3)}) {
+      OnnxGraph g = Exporter.graph(e, 28, 28, p);
+      Exporter.Parity r =
+          Exporter.parity(e, p, g.toBytes(), "test", images(5, 1, 28, 3), 5, 1, 28, 1);
+      assertEquals(e.embedDim(p, 28), p == Pooling.MAP ? 16 * 49 : 16 * p.cells() * p.cells());
+      assertTrue(r.scale() > 0.1, p.id() + ": features are not all zero: " + r.scale());
+      assertTrue(
+          r.maxAbsDiff() <= 1e-5 * r.scale(),
+          p.id() + ": max |diff| " + r.maxAbsDiff() + " over scale " + r.scale());
+    }
+    IllegalArgumentException x =
+        assertThrows(
+            IllegalArgumentException.class, () -> Exporter.graph(e, 28, 28, Pooling.grid(8)));
+    assertEquals("--embedding grid:8: more cells than the 7x7 feature map has", x.getMessage());
+    Encoder v = Encoder.create(tinyVit("learned"), 1);
+    x = assertThrows(IllegalArgumentException.class, () -> Exporter.graph(v, 28, 28, Pooling.MAP));
+    assertEquals(
+        "--embedding map: a ViT's embedding is its [CLS] token (cls); gap, grid:N and map pool a"
+            + " ResNet's feature map",
+        x.getMessage());
   }
 
   @Test
@@ -99,7 +140,8 @@ class ExporterTest {
     Encoder a = Encoder.create(tinyVit("learned"), 8);
     Encoder b = Encoder.create(tinyVit("learned"), 9);
     byte[] onnx = Exporter.graph(b, 28, 28).toBytes();
-    Exporter.Parity p = Exporter.parity(a, onnx, "test", images(3, 1, 28, 1), 3, 1, 28, 1);
+    Exporter.Parity p =
+        Exporter.parity(a, Pooling.CLS, onnx, "test", images(3, 1, 28, 1), 3, 1, 28, 1);
     assertTrue(p.relative() > 1e-2, "different weights differ: " + p.relative());
   }
 

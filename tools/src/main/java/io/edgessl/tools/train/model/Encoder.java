@@ -20,6 +20,30 @@ public abstract class Encoder extends Layer {
   public abstract Tensor forward(Tensor images);
 
   /**
+   * [B, C, H, W] → the embedding by {@code pooling} (see {@link Pooling#of}): {@link #forward} for
+   * the encoder's own (cls for a ViT, gap for a ResNet); a ResNet also pools its feature map by
+   * grid:N or map.
+   *
+   * @throws IllegalArgumentException for a pooling this encoder does not have
+   */
+  public Tensor embed(Tensor images, Pooling pooling) {
+    if (!pooling.equals(Pooling.of(null, spec(), 0))) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + " has no " + pooling.id() + " embedding");
+    }
+    return forward(images);
+  }
+
+  /** Size of {@link #embed} for {@code imageSize x imageSize} inputs. */
+  public int embedDim(Pooling pooling, int imageSize) {
+    if (!pooling.equals(Pooling.of(null, spec(), 0))) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + " has no " + pooling.id() + " embedding");
+    }
+    return embedDim();
+  }
+
+  /**
    * Features for a linear probe: ViT concatenates the [CLS] of the last {@code lastBlocks} blocks
    * (each after the final norm, DINO's {@code n_last_blocks}), and appends the average patch token
    * when {@code avgPool}; ResNet returns its pooled feature whatever the arguments.

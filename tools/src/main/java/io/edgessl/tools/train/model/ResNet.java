@@ -78,8 +78,33 @@ public final class ResNet extends Encoder {
     }
   }
 
+  /** Input pixels per cell of the final feature map. */
+  public int featureStride() {
+    return (1 << (spec.widths().length - 1)) * (imagenetStem ? 4 : 1);
+  }
+
   @Override
   public Tensor forward(Tensor images) {
+    return Ops.mean(featureMap(images), false, 2, 3);
+  }
+
+  @Override
+  public Tensor embed(Tensor images, Pooling pooling) {
+    return pooling.kind() == Pooling.Kind.CLS
+        ? super.embed(images, pooling)
+        : pooling.apply(featureMap(images));
+  }
+
+  @Override
+  public int embedDim(Pooling pooling, int imageSize) {
+    int cells = imageSize / featureStride();
+    return pooling.kind() == Pooling.Kind.CLS
+        ? super.embedDim(pooling, imageSize)
+        : pooling.dimension(embedDim(), cells, cells);
+  }
+
+  /** [B, C, H, W] → the final feature map [B, D, H / stride, W / stride], before pooling. */
+  public Tensor featureMap(Tensor images) {
     if (images.dim() != 4 || images.size(1) != spec.channels()) {
       throw new IllegalArgumentException(
           "expected images [B, "
@@ -97,7 +122,7 @@ public final class ResNet extends Encoder {
     for (BasicBlock b : blocks) {
       x = b.forward(x);
     }
-    return Ops.mean(x, false, 2, 3);
+    return x;
   }
 
   @Override
