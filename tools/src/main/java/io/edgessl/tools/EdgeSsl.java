@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
     description =
-        "Self-supervised vision encoders on edge devices: evaluate, benchmark, inspect bundles, demo.",
+        "Self-supervised vision encoders on edge devices: evaluate, benchmark, inspect and quantize bundles, demo.",
     subcommands = {
       DemoCommand.class,
       EvalCommand.class,
@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       InfoCommand.class,
       BundleCommand.class,
+      io.edgessl.tools.quantize.QuantizeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeSsl implements Runnable {
