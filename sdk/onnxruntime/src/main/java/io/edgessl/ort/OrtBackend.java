@@ -26,6 +26,16 @@ import java.util.Map;
  * encoders (a chain of large operators) do not benefit from.
  */
 public final class OrtBackend implements Backend {
+  /**
+   * System property naming an existing directory where every session opened from then on writes,
+   * for diagnosis, ONNX Runtime's optimized graph ({@code NAME.optimized.onnx}: which operators
+   * fused, e.g. which Q/DQ groups became MatMulIntegerToFloat or QLinearConv) and its profile
+   * ({@code NAME_DATE.json}: every node's kernel time, written when the session closes); NAME is
+   * the model's name with characters other than letters, digits, {@code .-_} replaced. Unset by
+   * default; profiling slows inference a little.
+   */
+  public static final String DUMP_PROPERTY = "edgessl.ort.dump";
+
   private final OrtEnvironment env;
 
   OrtBackend(OrtEnvironment env) {
@@ -38,8 +48,12 @@ public final class OrtBackend implements Backend {
   }
 
   /**
-   * INT8 (QDQ graphs run as integer kernels, VNNI where present), then FP32; FP16 last, since the
-   * CPU provider runs most FP16 operators through casts to FP32.
+   * INT8, then FP32, then FP16, as measured (docs/BENCHMARKS.md, "Precision"): QDQ graphs run as
+   * integer kernels (MatMulIntegerToFloat, QLinearConv; VNNI where present), about twice as fast as
+   * FP32 for ViT-Tiny and a 224 x 224 CNN on an AVX-512 VNNI CPU; the CPU provider has no FP16
+   * kernels for most operators and runs them through casts to FP32, so FP16 is the slowest (ViT-
+   * Tiny at about half FP32's speed). Models as small as a 28 x 28 CNN are bound by per-operator
+   * overhead and run at about the same speed in every precision. Measured on x86-64 only.
    */
   @Override
   public java.util.List<Precision> precisions() {
@@ -55,6 +69,7 @@ public final class OrtBackend implements Backend {
   public InferenceSession open(ModelSource model, SessionSpec spec, SessionOptions options)
       throws EdgeSslException {
     OrtSession session;
+    boolean profiling = false;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(level(options.optimization()));
       if (options.threads() > 0) {
@@ -63,6 +78,16 @@ public final class OrtBackend implements Backend {
       so.setInterOpNumThreads(1);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      String dump = System.getProperty(DUMP_PROPERTY, "");
+      if (!dump.isEmpty()) {
+        String base =
+            java.nio.file.Path.of(dump)
+                .resolve(model.name().replaceAll("[^A-Za-z0-9._-]", "_"))
+                .toString();
+        so.setOptimizedModelFilePath(base + ".optimized.onnx");
+        so.enableProfiling(base);
+        profiling = true;
+      }
       session = env.createSession(model.bytes(), so);
     } catch (OrtException e) {
       throw OrtErrors.onLoad(e, model.name());
@@ -70,7 +95,7 @@ public final class OrtBackend implements Backend {
     // From here the session is ours: closed on every path that does not hand it on.
     try {
       int maxBatch = check(session, model.name(), spec, options.maxBatch());
-      return new OrtInferenceSession(env, session, model.name(), spec, maxBatch);
+      return new OrtInferenceSession(env, session, model.name(), spec, maxBatch, profiling);
     } catch (EdgeSslException | RuntimeException e) {
       closeQuietly(session, e);
       throw e;

@@ -14,6 +14,7 @@ import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Prediction;
 import io.edgessl.metrics.ClassificationReport;
+import io.edgessl.ort.OrtBackend;
 import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.cli.Progress;
 import io.edgessl.tools.data.LabelledImages;
@@ -23,6 +24,7 @@ import io.edgessl.tools.eval.KnnEvalCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -115,6 +117,15 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "DIR",
+      description =
+          "Profile the timed runs with ONNX Runtime and keep its optimized graphs in DIR (created):"
+              + " prints each precision's kernel time per operator type and which operators the"
+              + " graph fused into. Profiling slows the runs a little.")
+  Path profile;
 
   @Spec CommandSpec spec;
 
@@ -216,8 +227,22 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
               .build());
     }
     Map<Integer, Map<Precision, Double>> speed = new LinkedHashMap<>();
-    for (int t : threads) {
-      speed.put(t, time(bundle, ps, input, t));
+    if (profile != null) {
+      try {
+        Files.createDirectories(profile);
+      } catch (IOException e) {
+        throw new EdgeSslException(ErrorCode.IO, "cannot create " + profile + ": " + e, e);
+      }
+      System.setProperty(OrtBackend.DUMP_PROPERTY, profile.toString());
+    }
+    try {
+      for (int t : threads) {
+        speed.put(t, time(bundle, ps, input, t));
+      }
+    } finally {
+      if (profile != null) {
+        System.clearProperty(OrtBackend.DUMP_PROPERTY);
+      }
     }
 
     PrintWriter out = spec.commandLine().getOut();
@@ -276,6 +301,17 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
             p == Precision.FP32 ? "" : "**");
       }
     }
+    if (profile != null) {
+      out.printf(Locale.ROOT, "%nONNX Runtime profiles and optimized graphs in %s:%n", profile);
+      for (Precision p : ps) {
+        String part = "encoder." + p.id() + ".onnx";
+        OrtProfiles.print(
+            out,
+            p.id().toUpperCase(Locale.ROOT),
+            OrtProfiles.kernelTimes(profile, part),
+            OrtProfiles.optimizedOps(profile, part));
+      }
+    }
     if (json != null) {
       writeJson(rows, speed, machine, date, backend);
       out.println("results written to " + json);
@@ -327,7 +363,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
 
   private static String backendVersion() {
     try {
-      return ((io.edgessl.ort.OrtBackend) io.edgessl.encoder.Backends.get("onnxruntime")).version();
+      return ((OrtBackend) io.edgessl.encoder.Backends.get("onnxruntime")).version();
     } catch (EdgeSslException | ClassCastException e) {
       return "";
     }
