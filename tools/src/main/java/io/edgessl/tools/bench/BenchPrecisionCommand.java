@@ -8,8 +8,10 @@ import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
+import io.edgessl.image.Preprocessor;
 import io.edgessl.io.AtomicFiles;
 import io.edgessl.io.Json;
+import io.edgessl.kernels.KernelSupport;
 import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Prediction;
@@ -23,6 +25,9 @@ import io.edgessl.tools.eval.KnnEval;
 import io.edgessl.tools.eval.KnnEvalCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,6 +231,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
               .offset(test.offset(j))
               .build());
     }
+    double preFps = preprocessing(m, input);
     Map<Integer, Map<Precision, Double>> speed = new LinkedHashMap<>();
     if (profile != null) {
       try {
@@ -270,23 +276,29 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "throughput: Encoder.embed (preprocessing + inference) of %d test images in batches of %d,"
-            + " median of %d runs after %d warm-up runs, precisions interleaved%n%n",
+            + " median of %d runs after %d warm-up runs, precisions interleaved; inference alone"
+            + " = end to end less preprocessing alone (%.0f images/s on 1 thread, same images)%n%n",
         frames,
         batch,
         runs,
-        warmup);
+        warmup,
+        preFps);
     out.println(
         "| date | model | precision | top-1 | Δ top-1 | cosine to FP32 (mean / min) | threads |"
-            + " images/s | vs FP32 |");
-    out.println("|---|---|---|---|---|---|---|---|---|");
+            + " images/s end to end | vs FP32 | images/s inference | vs FP32 |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     Row ref = rows.get(Precision.FP32);
     for (int t : threads) {
       Map<Precision, Double> s = speed.get(t);
+      double infer32 = inference(s.get(Precision.FP32), preFps);
       for (Precision p : ps) {
         Row r = rows.get(p);
+        String b = p == Precision.FP32 ? "" : "**";
+        double infer = inference(s.get(p), preFps);
         out.printf(
             Locale.ROOT,
-            "| %s | %s | %s | %.2f %% | %+.2f | %.6f / %.6f | %d | %.1f | %s%.2f×%s |%n",
+            "| %s | %s | %s | %.2f %% | %+.2f | %.6f / %.6f | %d | %.1f | %.2f× | %.1f | %s%.2f×%s"
+                + " |%n",
             date,
             m.name(),
             p.id().toUpperCase(Locale.ROOT),
@@ -296,9 +308,11 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
             r.cosMin(),
             t,
             s.get(p),
-            p == Precision.FP32 ? "" : "**",
             s.get(p) / s.get(Precision.FP32),
-            p == Precision.FP32 ? "" : "**");
+            infer,
+            b,
+            infer / infer32,
+            b);
       }
     }
     if (profile != null) {
@@ -313,7 +327,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
       }
     }
     if (json != null) {
-      writeJson(rows, speed, machine, date, backend);
+      writeJson(rows, speed, preFps, machine, date, backend);
       out.println("results written to " + json);
     }
     out.flush();
@@ -361,6 +375,35 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Inference alone, from end to end and preprocessing alone: per-image times subtract. NaN when
+   * noise makes preprocessing look as slow as the whole.
+   */
+  static double inference(double endToEnd, double preprocessing) {
+    double t = 1 / endToEnd - 1 / preprocessing;
+    return t > 0 ? 1 / t : Double.NaN;
+  }
+
+  /** Images per second of the bundle's preprocessing alone, on this thread, median of runs. */
+  private double preprocessing(Manifest m, List<Frame> input) {
+    Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+    FloatBuffer buf =
+        ByteBuffer.allocateDirect(4 * batch * pre.outputSize())
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    double[] secs =
+        Timing.measure(
+            "preprocessing",
+            warmup,
+            runs,
+            () -> {
+              for (int i = 0; i < input.size(); i++) {
+                pre.run(input.get(i), buf, (i % batch) * pre.outputSize());
+              }
+            });
+    return input.size() / Timing.median(secs);
+  }
+
   private static String backendVersion() {
     try {
       return ((OrtBackend) io.edgessl.encoder.Backends.get("onnxruntime")).version();
@@ -384,6 +427,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
   private void writeJson(
       Map<Precision, Row> rows,
       Map<Integer, Map<Precision, Double>> speed,
+      double preFps,
       String machine,
       String date,
       String backend)
@@ -413,6 +457,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
           sp.put(Integer.toString(t), e);
         });
     j.put("images_per_s_by_threads", sp);
+    j.put("preprocessing_images_per_s", preFps);
     try {
       AtomicFiles.write(json, Json.writePretty(j).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
