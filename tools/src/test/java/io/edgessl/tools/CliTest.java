@@ -135,8 +135,56 @@ class CliTest {
             "0");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("naive per-query loop"), r.out());
-    assertTrue(r.out().contains("java blocked"), r.out());
-    assertFalse(r.err().contains("different from the naive loop"), r.err());
+    assertTrue(r.out().contains("java fp32"), r.out());
+    assertTrue(r.out().contains("java int8"), r.out());
+    assertTrue(r.out().contains("java int8+rerank2 (index)"), r.out());
+    assertTrue(r.out().contains("recall@20"), r.out());
+    assertTrue(r.out().contains("native kernels: "), r.out());
+    // the exact Java search finds every exact neighbour
+    assertTrue(r.out().matches("(?s).*java fp32 +40 .* 1\\.0000\n.*"), r.out());
+    assertFalse(r.err().contains("differs from the naive loop"), r.err());
+  }
+
+  @Test
+  void benchKnnExportsTheBankAndWritesJson() throws Exception {
+    Path json = dir.resolve("bench.json");
+    Run r =
+        run(
+            "bench",
+            "knn",
+            "--synthetic",
+            "100,8",
+            "--queries",
+            "3",
+            "--naive-queries",
+            "3",
+            "-k",
+            "4",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--bank",
+            "int8",
+            "--rerank",
+            "0",
+            "--export",
+            dir.toString(),
+            "--json",
+            json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(100 * 8 * 4, Files.size(dir.resolve("bank.f32")));
+    assertEquals(3 * 8 * 4, Files.size(dir.resolve("queries.f32")));
+    assertEquals(3 * 4 * 4, Files.size(dir.resolve("exact.i32")));
+    Map<?, ?> meta = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("meta.json")));
+    assertEquals(100L, meta.get("count"));
+    Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(json));
+    List<?> rows = (List<?>) m.get("rows");
+    assertEquals("naive per-query loop", ((Map<?, ?>) rows.get(0)).get("method"));
+    assertEquals("int8", ((Map<?, ?>) rows.get(1)).get("precision"));
+    r = run("bench", "knn", "--synthetic", "10,4", "--bank", "fp16");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: unknown bank precision 'fp16'; expected fp32 or int8\n", r.err());
   }
 
   @Test
@@ -163,6 +211,56 @@ class CliTest {
             "1");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("100.00%"), r.out());
+  }
+
+  @Test
+  void int8BanksBuildDescribeAndEvaluate() throws Exception {
+    Path bank = dir.resolve("int8.knn");
+    Run r =
+        run(
+            "index",
+            "build",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "--out",
+            bank.toString(),
+            "--bank",
+            "int8",
+            "--rerank",
+            "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("10 labels, INT8, rerank 2 ("), r.out());
+    r = run("index", "info", bank.toString());
+    assertTrue(r.out().contains("precision  INT8, rerank 2"), r.out());
+    r =
+        run(
+            "eval",
+            "knn",
+            "--quiet",
+            "--data",
+            data.toString(),
+            "--index",
+            bank.toString(),
+            "-k",
+            "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("100.00%"), r.out());
+    r = run("index", "build", "--data", data.toString(), "--out", bank.toString(), "--rerank", "2");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: --rerank applies to --bank int8 only\n", r.err());
+    r =
+        run(
+            "index",
+            "build",
+            "--data",
+            data.toString(),
+            "--out",
+            bank.toString(),
+            "--bank",
+            "int4");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: unknown bank precision 'int4'; expected fp32 or int8\n", r.err());
   }
 
   @Test

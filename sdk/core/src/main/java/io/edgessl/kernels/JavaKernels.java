@@ -2,6 +2,7 @@ package io.edgessl.kernels;
 
 import io.edgessl.spi.Kernels;
 import io.edgessl.spi.PackedBank;
+import io.edgessl.spi.PackedInt8Bank;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Arrays;
  *
  * <p>The sum over {@code d} runs in increasing order without fused multiply-add, so scores equal
  * those of a plain dot-product loop bit for bit.
+ *
+ * <p>INT8 search ({@link #searchPackedInt8}) has the same structure; its integer dot products are
+ * exact, so its scores are those of every other implementation, bit for bit.
  */
 public final class JavaKernels implements Kernels {
   /** Queries multiplied together by the micro-kernel. */
@@ -51,6 +55,8 @@ public final class JavaKernels implements Kernels {
       int k,
       float[] outScores,
       int[] outSlots) {
+    KernelChecks.searchPacked(
+        bank, count, dim, queries, queryOffset, queryCount, k, outScores, outSlots);
     final int block = PackedBank.BLOCK;
     final int blocks = PackedBank.blocks(count);
     Arrays.fill(outScores, 0, queryCount * k, Float.NEGATIVE_INFINITY);
@@ -171,6 +177,188 @@ public final class JavaKernels implements Kernels {
     scores[at + 1] = s1;
     scores[at + 2] = s2;
     scores[at + 3] = s3;
+  }
+
+  @Override
+  public void searchPackedInt8(
+      byte[] bank,
+      float[] bankScales,
+      int count,
+      int dim,
+      byte[] queries,
+      float[] queryScales,
+      int firstQuery,
+      int queryCount,
+      int k,
+      float[] outScores,
+      int[] outSlots) {
+    KernelChecks.searchPackedInt8(
+        bank,
+        bankScales,
+        count,
+        dim,
+        queries,
+        queryScales,
+        firstQuery,
+        queryCount,
+        k,
+        outScores,
+        outSlots);
+    final int block = PackedInt8Bank.BLOCK;
+    final int pdim = PackedInt8Bank.paddedDim(dim);
+    final int blocks = PackedBank.blocks(count);
+    Arrays.fill(outScores, 0, queryCount * k, Float.NEGATIVE_INFINITY);
+    Arrays.fill(outSlots, 0, queryCount * k, -1);
+    final int[] filled = new int[queryCount];
+    final int[] dots = new int[QUERY_TILE * block];
+    final float[] scores = new float[block];
+
+    for (int q0 = 0; q0 < queryCount; q0 += QUERY_CHUNK) {
+      final int qEnd = Math.min(queryCount, q0 + QUERY_CHUNK);
+      for (int b = 0; b < blocks; b++) {
+        final int base = b * pdim * block;
+        final int valid = Math.min(block, count - b * block);
+        for (int t = q0; t < qEnd; t += QUERY_TILE) {
+          final int tile = Math.min(QUERY_TILE, qEnd - t);
+          final int qo = (firstQuery + t) * pdim;
+          if (tile == QUERY_TILE) {
+            for (int j = 0; j < valid; j += 4) {
+              idot4x4(bank, base + j * PackedInt8Bank.GROUP, pdim, queries, qo, dots, j);
+            }
+          } else {
+            for (int q = 0; q < tile; q++) {
+              for (int j = 0; j < valid; j += 4) {
+                idot1x4(
+                    bank,
+                    base + j * PackedInt8Bank.GROUP,
+                    pdim,
+                    queries,
+                    qo + q * pdim,
+                    dots,
+                    q * block + j);
+              }
+            }
+          }
+          for (int q = 0; q < tile; q++) {
+            final int query = t + q;
+            final float qs = queryScales[firstQuery + query];
+            for (int j = 0; j < valid; j++) {
+              // The score's definition (Kernels#searchPackedInt8): two float roundings.
+              scores[j] = (float) dots[q * block + j] * (qs * bankScales[b * block + j]);
+            }
+            filled[query] =
+                TopK.merge(
+                    scores, 0, valid, b * block, outScores, outSlots, query * k, k, filled[query]);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Components summed in {@code float} before the partial sum moves to an {@code int}: {@code 1024
+   * * 127 * 127 < 2^24}, so every partial sum is an integer that a float holds exactly. (Float
+   * accumulators live in vector registers; sixteen {@code int} accumulators spill out of the
+   * general-purpose ones, which made the plain {@code int} loop twice as slow.)
+   */
+  static final int EXACT_FLOAT_SPAN = 1024;
+
+  /**
+   * Integer dot products of four INT8 queries (rows at {@code qo}, {@code qo + pdim}, ...) with
+   * four consecutive slots whose first group of codes starts at {@code p}, written to {@code dots[q
+   * * BLOCK + at + c]}.
+   */
+  private static void idot4x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
+    final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
+    final int block = PackedInt8Bank.BLOCK;
+    final int q1 = qo + pdim;
+    final int q2 = q1 + pdim;
+    final int q3 = q2 + pdim;
+    for (int i = 0; i < 4; i++) {
+      for (int c = 0; c < 4; c++) {
+        dots[i * block + at + c] = 0;
+      }
+    }
+    for (int g0 = 0; g0 < pdim; g0 += EXACT_FLOAT_SPAN) {
+      final int gEnd = Math.min(pdim, g0 + EXACT_FLOAT_SPAN);
+      float s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+      float s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      float s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+      float s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      int pp = p + g0 * block;
+      for (int g = g0; g < gEnd; g += PackedInt8Bank.GROUP, pp += step) {
+        for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+          final float a0 = x[qo + g + r];
+          final float a1 = x[q1 + g + r];
+          final float a2 = x[q2 + g + r];
+          final float a3 = x[q3 + g + r];
+          final float c0 = bank[pp + r];
+          final float c1 = bank[pp + 4 + r];
+          final float c2 = bank[pp + 8 + r];
+          final float c3 = bank[pp + 12 + r];
+          s00 += a0 * c0;
+          s01 += a0 * c1;
+          s02 += a0 * c2;
+          s03 += a0 * c3;
+          s10 += a1 * c0;
+          s11 += a1 * c1;
+          s12 += a1 * c2;
+          s13 += a1 * c3;
+          s20 += a2 * c0;
+          s21 += a2 * c1;
+          s22 += a2 * c2;
+          s23 += a2 * c3;
+          s30 += a3 * c0;
+          s31 += a3 * c1;
+          s32 += a3 * c2;
+          s33 += a3 * c3;
+        }
+      }
+      dots[at] += (int) s00;
+      dots[at + 1] += (int) s01;
+      dots[at + 2] += (int) s02;
+      dots[at + 3] += (int) s03;
+      dots[block + at] += (int) s10;
+      dots[block + at + 1] += (int) s11;
+      dots[block + at + 2] += (int) s12;
+      dots[block + at + 3] += (int) s13;
+      dots[2 * block + at] += (int) s20;
+      dots[2 * block + at + 1] += (int) s21;
+      dots[2 * block + at + 2] += (int) s22;
+      dots[2 * block + at + 3] += (int) s23;
+      dots[3 * block + at] += (int) s30;
+      dots[3 * block + at + 1] += (int) s31;
+      dots[3 * block + at + 2] += (int) s32;
+      dots[3 * block + at + 3] += (int) s33;
+    }
+  }
+
+  /** One INT8 query against four consecutive slots (exact float spans as in {@link #idot4x4}). */
+  private static void idot1x4(byte[] bank, int p, int pdim, byte[] x, int qo, int[] dots, int at) {
+    final int step = PackedInt8Bank.GROUP * PackedInt8Bank.BLOCK;
+    int t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (int g0 = 0; g0 < pdim; g0 += EXACT_FLOAT_SPAN) {
+      final int gEnd = Math.min(pdim, g0 + EXACT_FLOAT_SPAN);
+      float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int pp = p + g0 * PackedInt8Bank.BLOCK;
+      for (int g = g0; g < gEnd; g += PackedInt8Bank.GROUP, pp += step) {
+        for (int r = 0; r < PackedInt8Bank.GROUP; r++) {
+          final float a = x[qo + g + r];
+          s0 += a * bank[pp + r];
+          s1 += a * bank[pp + 4 + r];
+          s2 += a * bank[pp + 8 + r];
+          s3 += a * bank[pp + 12 + r];
+        }
+      }
+      t0 += (int) s0;
+      t1 += (int) s1;
+      t2 += (int) s2;
+      t3 += (int) s3;
+    }
+    dots[at] = t0;
+    dots[at + 1] = t1;
+    dots[at + 2] = t2;
+    dots[at + 3] = t3;
   }
 
   /**

@@ -18,7 +18,8 @@ public final class PackedBank {
 
   /** Number of blocks that hold {@code count} vectors. */
   public static int blocks(int count) {
-    return (count + BLOCK - 1) / BLOCK;
+    // In long: count + BLOCK - 1 overflows an int for the largest counts.
+    return (int) (((long) count + BLOCK - 1) / BLOCK);
   }
 
   /**

@@ -131,7 +131,8 @@ class KnnIndexFileTest {
     e = assertThrows(EdgeSslException.class, () -> KnnIndex.load(f));
     assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
     assertEquals(
-        f + ": k-NN index format version 9 is not supported (this build reads 1)", e.getMessage());
+        f + ": k-NN index format version 9 is not supported (this build reads 1 and 2)",
+        e.getMessage());
 
     Files.write(f, bytes);
     e = assertThrows(EdgeSslException.class, () -> KnnIndex.load(f, 128));

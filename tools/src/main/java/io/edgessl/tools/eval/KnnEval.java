@@ -1,6 +1,7 @@
 package io.edgessl.tools.eval;
 
 import io.edgessl.EdgeSslException;
+import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Neighbors;
@@ -112,9 +113,19 @@ public final class KnnEval {
   /** Embeds every image of {@code data} into a new index labelled with the dataset's classes. */
   public static KnnIndex buildIndex(ImageFeatures features, LabelledImages data, int threads)
       throws EdgeSslException {
+    return buildIndex(features, data, threads, BankPrecision.FP32, 0);
+  }
+
+  /**
+   * As {@link #buildIndex(ImageFeatures, LabelledImages, int)}, with the bank stored in {@code
+   * precision} (and an INT8 bank's rerank factor, see {@link KnnIndex.Builder#rerank}).
+   */
+  public static KnnIndex buildIndex(
+      ImageFeatures features, LabelledImages data, int threads, BankPrecision precision, int rerank)
+      throws EdgeSslException {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     try {
-      return buildIndex(features, data, pool, threads);
+      return buildIndex(features, data, pool, threads, precision, rerank);
     } finally {
       pool.shutdownNow();
     }
@@ -123,8 +134,24 @@ public final class KnnEval {
   private static KnnIndex buildIndex(
       ImageFeatures features, LabelledImages data, ExecutorService pool, int threads)
       throws EdgeSslException {
+    return buildIndex(features, data, pool, threads, BankPrecision.FP32, 0);
+  }
+
+  private static KnnIndex buildIndex(
+      ImageFeatures features,
+      LabelledImages data,
+      ExecutorService pool,
+      int threads,
+      BankPrecision precision,
+      int rerank)
+      throws EdgeSslException {
     float[][] bank = embedAll(features, data, pool, threads);
-    KnnIndex index = new KnnIndex(features.dimension(), data.classes());
+    KnnIndex index =
+        KnnIndex.builder(features.dimension())
+            .labels(data.classes())
+            .precision(precision)
+            .rerank(rerank)
+            .build();
     List<String> labels = new ArrayList<>(data.count());
     for (int l : data.labels()) {
       labels.add(data.classes().get(l));

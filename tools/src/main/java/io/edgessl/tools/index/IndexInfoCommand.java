@@ -30,6 +30,7 @@ public final class IndexInfoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%s: k-NN bank, checksum ok%n", file);
     out.printf(Locale.ROOT, "  vectors    %,d%n", index.size());
     out.printf(Locale.ROOT, "  dimension  %d%n", index.dimension());
+    out.printf(Locale.ROOT, "  precision  %s%n", precision(index));
     List<String> labels = index.labels();
     int[] counts = index.labelCounts();
     out.printf(Locale.ROOT, "  labels     %d%n", labels.size());
@@ -38,5 +39,12 @@ public final class IndexInfoCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** "FP32", "INT8" or "INT8, rerank R". */
+  static String precision(KnnIndex index) {
+    return index.rerank() > 0
+        ? index.precision() + ", rerank " + index.rerank()
+        : index.precision().toString();
   }
 }

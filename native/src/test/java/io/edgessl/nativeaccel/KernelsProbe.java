@@ -1,0 +1,16 @@
+package io.edgessl.nativeaccel;
+
+import io.edgessl.kernels.KernelSupport;
+
+/** Prints the name of the kernels the core selects; run in a fresh JVM by {@link FallbackTest}. */
+public final class KernelsProbe {
+  private KernelsProbe() {}
+
+  public static void main(String[] args) {
+    try {
+      System.out.println(KernelSupport.get().name());
+    } catch (IllegalStateException e) {
+      System.out.println("error: " + e.getMessage());
+    }
+  }
+}
