@@ -23,6 +23,10 @@ class Fp16ConverterTest {
     return cast.attribute("to").map(Attribute::asLong).orElseThrow();
   }
 
+  private static long count(OnnxGraph g, String op) {
+    return g.nodes().stream().filter(n -> n.opType().equals(op)).count();
+  }
+
   @Test
   void halfInsideFloatAroundNormsAndAtTheEdges() {
     for (Preset p : new Preset[] {Preset.VIT_TEST, Preset.CONV_TEST}) {
@@ -64,6 +68,23 @@ class Fp16ConverterTest {
         }
       }
       assertTrue(kept > 0, p + " has normalizations or poolings kept in float32");
+      // In the ViT: every LayerNormalization and Softmax is there, and each reads its activation
+      // through an explicit Cast to float32 of a half tensor (its scale and bias are float32
+      // initializers).
+      if (p == Preset.VIT_TEST) {
+        int norms = 0;
+        for (Node n : h.nodes()) {
+          if (n.opType().equals("LayerNormalization") || n.opType().equals("Softmax")) {
+            norms++;
+            Node cast = h.producer(n.input(0)).orElseThrow();
+            assertEquals("Cast", cast.opType(), n + " reads " + n.input(0));
+            assertEquals(ElementType.FLOAT.code(), to(cast));
+            assertEquals(ElementType.FLOAT16, types.get(cast.input(0)));
+          }
+        }
+        assertEquals(count(fp32, "LayerNormalization") + count(fp32, "Softmax"), norms);
+        assertTrue(norms >= 5 + 2, "2 blocks: 4 norms, the final norm, 2 softmaxes: " + norms);
+      }
       for (Tensor t : h.initializers().values()) {
         if (t.type() == ElementType.FLOAT) {
           for (Node reader : h.consumers(t.name())) {
