@@ -118,6 +118,83 @@ EDGESSL_API int32_t edgessl_knn_search_i8(int32_t variant, const int8_t *bank,
 /* dim rounded up to a multiple of EDGESSL_INT8_GROUP; -1 when dim is not in 1..MAX_DIM. */
 EDGESSL_API int32_t edgessl_int8_padded_dim(int32_t dim);
 
+/* ======================================================================================
+ * Preprocessing: one frame (RGB, BGR, RGBA, BGRA, GRAY, NV12, NV21, YUYV; any strides, plane
+ * offsets and orientation) -> converted, resampled (separable filter) and normalized planes of
+ * floats, in one pass. The contract is io.edgessl.spi.Kernels#preprocess, argument for argument;
+ * the tables are computed by io.edgessl.image.Preprocessor (see there for what they mean):
+ *
+ *   taps T (2 bilinear, 4 bicubic; 1..EDGESSL_PREPROCESS_MAX_TAPS), rows H_u (the upright
+ *   image's rows: row_offsets holds 2 * rows ints, the luma and chroma byte offset of each).
+ *   Tap s of output column x and upright row r read the luma position
+ *     L = row_offsets[2 r] + col_offsets[2 (x T + s)]
+ *   and the chroma position C = row_offsets[2 r + 1] + col_offsets[2 (x T + s) + 1]:
+ *     RGB, RGBA: R, G, B = src[L], src[L + 1], src[L + 2];  BGR, BGRA: B, G, R at L, L+1, L+2;
+ *     GRAY: Y = src[L];  NV12: Y = src[L], U = src[C], V = src[C + 1];  NV21: V = src[C],
+ *     U = src[C + 1];  YUYV: Y = src[L], U = src[C], V = src[C + 2].
+ *   YUV converts per sample with yuv[6] = {y_offset, y_scale, vr, ug, vg, ub}:
+ *     R = clamp(y_scale (Y - y_offset) + vr (V - 128)),
+ *     G = clamp(y_scale (Y - y_offset) - ug (U - 128) - vg (V - 128)),
+ *     B = clamp(y_scale (Y - y_offset) + ub (U - 128)), clamp to [0, 255], in float.
+ *   Components: 0 R, 1 G, 2 B, 3 luma 0.299 R + 0.587 G + 0.114 B (of a GRAY frame: Y itself).
+ *   Each output row y has T row taps row_taps[y T + t] (upright rows, each in [0, rows), T
+ *   consecutive rows clamped, so that neighbours differ by 0 or 1; the first and the last tap
+ *   never decrease from one output row to the next) with weights row_weights[y T + t].
+ *   h_k(r, x) = sum_s col_weights[x T + s] * comp_k(r, tap s of x)   (s increasing, float)
+ *   v_k(y, x) = sum_t row_weights[y T + t] * h_k(row_taps[y T + t], x) (t increasing, float)
+ *   dst[(c * out_height + y) * out_width + x] = v_{channels[c]}(y, x) * scale[c] + bias[c].
+ *
+ * Only output rows [y_begin, y_end) are written, so a frame can be split into short calls.
+ * Every variant computes each product and sum in the order above, rounded to float, without
+ * fused multiply-adds: results equal the Java kernel's (io.edgessl.kernels.JavaImageKernels)
+ * bit for bit, up to the sign of zero.
+ *
+ * The check reads every table entry the call uses and refuses (EDGESSL_ERR_ARGUMENT) a size out
+ * of range, a row tap out of [0, rows) or out of the order above, or a sample position outside
+ * src[0, src_size): no call reads or writes outside the memory its arguments describe. dst must
+ * hold channel_count * out_height * out_width floats (aligned to 4 bytes); the kernels allocate
+ * nothing (their scratch space is on the stack).
+ * ====================================================================================== */
+
+/* Pixel formats, numbered as the constants of io.edgessl.image.PixelFormat. */
+#define EDGESSL_FORMAT_RGB 0
+#define EDGESSL_FORMAT_BGR 1
+#define EDGESSL_FORMAT_RGBA 2
+#define EDGESSL_FORMAT_BGRA 3
+#define EDGESSL_FORMAT_GRAY 4
+#define EDGESSL_FORMAT_NV12 5
+#define EDGESSL_FORMAT_NV21 6
+#define EDGESSL_FORMAT_YUYV 7
+#define EDGESSL_FORMAT_COUNT 8
+
+/* Most filter taps per direction the kernels take (bicubic has 4). */
+#define EDGESSL_PREPROCESS_MAX_TAPS 8
+/* Components a channel may name: R, G, B, luma. */
+#define EDGESSL_COMPONENT_COUNT 4
+
+EDGESSL_API int32_t edgessl_preprocess(int32_t variant, const uint8_t *src, int64_t src_size,
+                                       int32_t format, const float *yuv,
+                                       const int32_t *row_offsets, int32_t rows, int32_t taps,
+                                       int32_t out_height, int32_t y_begin, int32_t y_end,
+                                       const int32_t *row_taps, const float *row_weights,
+                                       int32_t out_width, const int32_t *col_offsets,
+                                       const float *col_weights, int32_t channel_count,
+                                       const int32_t *channels, const float *scale,
+                                       const float *bias, float *dst);
+
+/* The checks of edgessl_preprocess alone (no variant, nothing written): EDGESSL_OK when a call
+ * with these arguments would read only src[0, src_size) and the tables. For tables that are
+ * uploaded to a GPU for edgessl_preprocess_cuda, check them here first. */
+EDGESSL_API int32_t edgessl_preprocess_check(const uint8_t *src, int64_t src_size, int32_t format,
+                                             const float *yuv, const int32_t *row_offsets,
+                                             int32_t rows, int32_t taps, int32_t out_height,
+                                             int32_t y_begin, int32_t y_end,
+                                             const int32_t *row_taps, const float *row_weights,
+                                             int32_t out_width, const int32_t *col_offsets,
+                                             const float *col_weights, int32_t channel_count,
+                                             const int32_t *channels, const float *scale,
+                                             const float *bias);
+
 #ifdef __cplusplus
 }
 #endif

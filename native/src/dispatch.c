@@ -64,7 +64,7 @@ int32_t edgessl_variant_supported(int32_t variant) {
     return 0;
   }
   const es_kernels *t = TABLES[variant];
-  return t->knn_f32 != NULL && t->knn_i8 != NULL && cpu_has(variant);
+  return t->knn_f32 != NULL && t->knn_i8 != NULL && t->preprocess != NULL && cpu_has(variant);
 }
 
 int32_t edgessl_variant_best(void) {
@@ -161,5 +161,118 @@ int32_t edgessl_knn_search_i8(int32_t variant, const int8_t *bank, const float *
     TABLES[variant]->knn_i8(bank, bank_scales, count, dim, block_begin, block_end, queries,
                             query_scales, query_count, k, out_scores, out_slots);
   }
+  return EDGESSL_OK;
+}
+
+/* ---- preprocessing ---- */
+
+/* Bytes read from a luma and from a chroma position, per format. */
+static const int32_t LUMA_BYTES[EDGESSL_FORMAT_COUNT] = {3, 3, 3, 3, 1, 1, 1, 1};
+static const int32_t CHROMA_BYTES[EDGESSL_FORMAT_COUNT] = {0, 0, 0, 0, 0, 2, 2, 3};
+
+/* Smallest and largest of the luma (k = 0) or chroma (k = 1) entries of n pairs. */
+static void pair_range(const int32_t *pairs, int64_t n, int k, int64_t *lo, int64_t *hi) {
+  int32_t a = INT32_MAX, b = INT32_MIN;
+  for (int64_t i = 0; i < n; i++) {
+    const int32_t v = pairs[2 * i + k];
+    a = v < a ? v : a;
+    b = v > b ? v : b;
+  }
+  *lo = a;
+  *hi = b;
+}
+
+int32_t edgessl_preprocess_check(const uint8_t *src, int64_t src_size, int32_t format,
+                                 const float *yuv, const int32_t *row_offsets, int32_t rows,
+                                 int32_t taps, int32_t out_height, int32_t y_begin, int32_t y_end,
+                                 const int32_t *row_taps, const float *row_weights,
+                                 int32_t out_width, const int32_t *col_offsets,
+                                 const float *col_weights, int32_t channel_count,
+                                 const int32_t *channels, const float *scale, const float *bias) {
+  if (format < 0 || format >= EDGESSL_FORMAT_COUNT || taps < 1 ||
+      taps > EDGESSL_PREPROCESS_MAX_TAPS || out_height < 0 || out_width < 0 || y_begin < 0 ||
+      y_begin > y_end || y_end > out_height || channel_count < 1 || src_size < 0 ||
+      channels == NULL || scale == NULL || bias == NULL) {
+    return EDGESSL_ERR_ARGUMENT;
+  }
+  for (int32_t c = 0; c < channel_count; c++) {
+    if (channels[c] < 0 || channels[c] >= EDGESSL_COMPONENT_COUNT) {
+      return EDGESSL_ERR_ARGUMENT;
+    }
+  }
+  if (y_begin == y_end || out_width == 0) {
+    return EDGESSL_OK; /* nothing is read */
+  }
+  if (src == NULL || row_offsets == NULL || rows < 1 || row_taps == NULL || row_weights == NULL ||
+      col_offsets == NULL || col_weights == NULL || (CHROMA_BYTES[format] > 0 && yuv == NULL)) {
+    return EDGESSL_ERR_ARGUMENT;
+  }
+  /* Row taps: inside [0, rows), neighbours 0 or 1 apart, first and last never decreasing (the
+   * ring of the kernels relies on it). Luma and chroma offsets of the rows they name. */
+  int64_t rl_lo = INT64_MAX, rl_hi = INT64_MIN, rc_lo = INT64_MAX, rc_hi = INT64_MIN;
+  int32_t prev_first = INT32_MIN, prev_last = INT32_MIN;
+  for (int32_t y = y_begin; y < y_end; y++) {
+    const int32_t *rt = row_taps + (int64_t)y * taps;
+    for (int32_t t = 0; t < taps; t++) {
+      const int32_t r = rt[t];
+      if (r < 0 || r >= rows || (t > 0 && (r - rt[t - 1] < 0 || r - rt[t - 1] > 1))) {
+        return EDGESSL_ERR_ARGUMENT;
+      }
+      const int64_t l = row_offsets[2 * (int64_t)r], ch = row_offsets[2 * (int64_t)r + 1];
+      rl_lo = l < rl_lo ? l : rl_lo;
+      rl_hi = l > rl_hi ? l : rl_hi;
+      rc_lo = ch < rc_lo ? ch : rc_lo;
+      rc_hi = ch > rc_hi ? ch : rc_hi;
+    }
+    if (rt[0] < prev_first || rt[taps - 1] < prev_last) {
+      return EDGESSL_ERR_ARGUMENT;
+    }
+    prev_first = rt[0];
+    prev_last = rt[taps - 1];
+  }
+  /* Every (row, column tap) pair is read, so the extremes of the sums are the sums of the
+   * extremes: the frame holds every sample exactly when it holds these. */
+  const int64_t n = (int64_t)out_width * taps;
+  int64_t cl_lo, cl_hi, cc_lo, cc_hi;
+  pair_range(col_offsets, n, 0, &cl_lo, &cl_hi);
+  if (rl_lo + cl_lo < 0 || rl_hi + cl_hi + LUMA_BYTES[format] > src_size) {
+    return EDGESSL_ERR_ARGUMENT;
+  }
+  if (CHROMA_BYTES[format] > 0) {
+    pair_range(col_offsets, n, 1, &cc_lo, &cc_hi);
+    if (rc_lo + cc_lo < 0 || rc_hi + cc_hi + CHROMA_BYTES[format] > src_size) {
+      return EDGESSL_ERR_ARGUMENT;
+    }
+  }
+  return EDGESSL_OK;
+}
+
+int32_t edgessl_preprocess(int32_t variant, const uint8_t *src, int64_t src_size, int32_t format,
+                           const float *yuv, const int32_t *row_offsets, int32_t rows,
+                           int32_t taps, int32_t out_height, int32_t y_begin, int32_t y_end,
+                           const int32_t *row_taps, const float *row_weights, int32_t out_width,
+                           const int32_t *col_offsets, const float *col_weights,
+                           int32_t channel_count, const int32_t *channels, const float *scale,
+                           const float *bias, float *dst) {
+  if (!edgessl_variant_supported(variant)) {
+    return EDGESSL_ERR_VARIANT;
+  }
+  const int32_t rc = edgessl_preprocess_check(src, src_size, format, yuv, row_offsets, rows, taps,
+                                              out_height, y_begin, y_end, row_taps, row_weights,
+                                              out_width, col_offsets, col_weights, channel_count,
+                                              channels, scale, bias);
+  if (rc != EDGESSL_OK) {
+    return rc;
+  }
+  if (y_begin == y_end || out_width == 0) {
+    return EDGESSL_OK;
+  }
+  if (dst == NULL) {
+    return EDGESSL_ERR_ARGUMENT;
+  }
+  const es_pre p = {src,        src_size,    format,        yuv,      row_offsets, rows,
+                    taps,       out_height,  row_taps,      row_weights, out_width, col_offsets,
+                    col_weights, channel_count, channels,   scale,    bias,        dst};
+  TABLES[variant]->preprocess(&p, y_begin, y_end);
   return EDGESSL_OK;
 }

@@ -7,6 +7,28 @@
 
 #include "edgessl.h"
 
+/* The arguments of edgessl_preprocess, checked by dispatch.c (see edgessl.h). */
+typedef struct es_pre {
+  const uint8_t *src;
+  int64_t src_size;
+  int32_t format;
+  const float *yuv;
+  const int32_t *row_offsets;
+  int32_t rows;
+  int32_t taps;
+  int32_t out_height;
+  const int32_t *row_taps;
+  const float *row_weights;
+  int32_t out_width;
+  const int32_t *col_offsets;
+  const float *col_weights;
+  int32_t channel_count;
+  const int32_t *channels;
+  const float *scale;
+  const float *bias;
+  float *dst;
+} es_pre;
+
 /* The kernels of one CPU variant. Arguments are already checked by dispatch.c. */
 typedef struct es_kernels {
   const char *name;
@@ -17,6 +39,8 @@ typedef struct es_kernels {
                  int32_t block_begin, int32_t block_end, const int8_t *queries,
                  const float *query_scales, int32_t query_count, int32_t k, float *out_scores,
                  int32_t *out_slots);
+  /* Output rows [y_begin, y_end) of a checked preprocessing call. */
+  void (*preprocess)(const es_pre *p, int32_t y_begin, int32_t y_end);
 } es_kernels;
 
 /* Defined by the variant files; a file compiled for another architecture leaves its table's
@@ -33,6 +57,12 @@ void es_knn_i8_avx2(const int8_t *bank, const float *bank_scales, int32_t count,
                     int32_t block_begin, int32_t block_end, const int8_t *queries,
                     const float *query_scales, int32_t query_count, int32_t k, float *out_scores,
                     int32_t *out_slots);
+
+/* Preprocessing kernels per variant (avx512-vnni reuses avx512's, neon-dotprod neon's). */
+void es_preprocess_portable(const es_pre *p, int32_t y_begin, int32_t y_end);
+void es_preprocess_avx2(const es_pre *p, int32_t y_begin, int32_t y_end);
+void es_preprocess_avx512(const es_pre *p, int32_t y_begin, int32_t y_end);
+void es_preprocess_neon(const es_pre *p, int32_t y_begin, int32_t y_end);
 
 #define ES_BLOCK EDGESSL_BLOCK
 

@@ -152,10 +152,10 @@ void es_knn_i8_avx2(const int8_t *bank, const float *bank_scales, int32_t count,
 
 ES_TARGET_END
 
-const es_kernels es_kernels_avx2 = {"avx2", knn_f32, es_knn_i8_avx2};
+const es_kernels es_kernels_avx2 = {"avx2", knn_f32, es_knn_i8_avx2, es_preprocess_avx2};
 
 #else
 
-const es_kernels es_kernels_avx2 = {"avx2", 0, 0};
+const es_kernels es_kernels_avx2 = {"avx2", 0, 0, 0};
 
 #endif

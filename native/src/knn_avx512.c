@@ -63,10 +63,11 @@ void es_knn_f32_avx512(const float *bank, int32_t count, int32_t dim, int32_t bl
 
 ES_TARGET_END
 
-const es_kernels es_kernels_avx512 = {"avx512", es_knn_f32_avx512, es_knn_i8_avx2};
+const es_kernels es_kernels_avx512 = {"avx512", es_knn_f32_avx512, es_knn_i8_avx2,
+                                         es_preprocess_avx512};
 
 #else
 
-const es_kernels es_kernels_avx512 = {"avx512", 0, 0};
+const es_kernels es_kernels_avx512 = {"avx512", 0, 0, 0};
 
 #endif

@@ -84,10 +84,11 @@ static void knn_i8(const int8_t *bank, const float *bank_scales, int32_t count, 
 
 ES_TARGET_END
 
-const es_kernels es_kernels_avx512_vnni = {"avx512-vnni", es_knn_f32_avx512, knn_i8};
+const es_kernels es_kernels_avx512_vnni = {"avx512-vnni", es_knn_f32_avx512, knn_i8,
+                                              es_preprocess_avx512};
 
 #else
 
-const es_kernels es_kernels_avx512_vnni = {"avx512-vnni", 0, 0};
+const es_kernels es_kernels_avx512_vnni = {"avx512-vnni", 0, 0, 0};
 
 #endif

@@ -125,7 +125,7 @@ static void knn_i8(const int8_t *bank, const float *bank_scales, int32_t count, 
               query_count, k, out_scores, out_slots, tile_i8, I8_TILE);
 }
 
-const es_kernels es_kernels_neon = {"neon", knn_f32, knn_i8};
+const es_kernels es_kernels_neon = {"neon", knn_f32, knn_i8, es_preprocess_neon};
 
 /* ---- dot-product extension ---- */
 
@@ -187,11 +187,12 @@ static void knn_i8_dp(const int8_t *bank, const float *bank_scales, int32_t coun
 
 ES_TARGET_END
 
-const es_kernels es_kernels_neon_dotprod = {"neon-dotprod", knn_f32, knn_i8_dp};
+const es_kernels es_kernels_neon_dotprod = {"neon-dotprod", knn_f32, knn_i8_dp,
+                                               es_preprocess_neon};
 
 #else
 
-const es_kernels es_kernels_neon = {"neon", 0, 0};
-const es_kernels es_kernels_neon_dotprod = {"neon-dotprod", 0, 0};
+const es_kernels es_kernels_neon = {"neon", 0, 0, 0};
+const es_kernels es_kernels_neon_dotprod = {"neon-dotprod", 0, 0, 0};
 
 #endif

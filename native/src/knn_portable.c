@@ -57,4 +57,5 @@ static void knn_i8(const int8_t *bank, const float *bank_scales, int32_t count, 
               query_count, k, out_scores, out_slots, tile_i8, 4);
 }
 
-const es_kernels es_kernels_portable = {"portable", knn_f32, knn_i8};
+const es_kernels es_kernels_portable = {"portable", knn_f32, knn_i8,
+                                           es_preprocess_portable};

@@ -2,6 +2,7 @@ package io.edgessl.nativeaccel;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -35,6 +36,7 @@ final class LibEdgeSsl {
   static final MethodHandle MH$edgessl_int8_padded_dim;
   static final MethodHandle MH$edgessl_knn_search_f32;
   static final MethodHandle MH$edgessl_knn_search_i8;
+  static final MethodHandle MH$edgessl_preprocess;
 
   static {
     SymbolLookup lib = NativeLoader.load().lookup();
@@ -84,6 +86,33 @@ final class LibEdgeSsl {
                 ADDRESS, // out_scores
                 ADDRESS, // out_slots
                 JAVA_INT)); // flags
+    MH$edgessl_preprocess =
+        critical(
+            lib,
+            "edgessl_preprocess",
+            FunctionDescriptor.of(
+                JAVA_INT, // status
+                JAVA_INT, // variant
+                ADDRESS, // src
+                JAVA_LONG, // src_size
+                JAVA_INT, // format
+                ADDRESS, // yuv
+                ADDRESS, // row_offsets
+                JAVA_INT, // rows
+                JAVA_INT, // taps
+                JAVA_INT, // out_height
+                JAVA_INT, // y_begin
+                JAVA_INT, // y_end
+                ADDRESS, // row_taps
+                ADDRESS, // row_weights
+                JAVA_INT, // out_width
+                ADDRESS, // col_offsets
+                ADDRESS, // col_weights
+                JAVA_INT, // channel_count
+                ADDRESS, // channels
+                ADDRESS, // scale
+                ADDRESS, // bias
+                ADDRESS)); // dst
   }
 
   private LibEdgeSsl() {}
@@ -205,6 +234,57 @@ final class LibEdgeSsl {
               outScores,
               outSlots,
               flags);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static int preprocess(
+      int variant,
+      MemorySegment src,
+      long srcSize,
+      int format,
+      MemorySegment yuv,
+      MemorySegment rowOffsets,
+      int rows,
+      int taps,
+      int outHeight,
+      int yBegin,
+      int yEnd,
+      MemorySegment rowTaps,
+      MemorySegment rowWeights,
+      int outWidth,
+      MemorySegment colOffsets,
+      MemorySegment colWeights,
+      int channelCount,
+      MemorySegment channels,
+      MemorySegment scale,
+      MemorySegment bias,
+      MemorySegment dst) {
+    try {
+      return (int)
+          MH$edgessl_preprocess.invokeExact(
+              variant,
+              src,
+              srcSize,
+              format,
+              yuv,
+              rowOffsets,
+              rows,
+              taps,
+              outHeight,
+              yBegin,
+              yEnd,
+              rowTaps,
+              rowWeights,
+              outWidth,
+              colOffsets,
+              colWeights,
+              channelCount,
+              channels,
+              scale,
+              bias,
+              dst);
     } catch (Throwable t) {
       throw rethrow(t);
     }

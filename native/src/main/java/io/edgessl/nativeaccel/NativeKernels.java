@@ -1,11 +1,15 @@
 package io.edgessl.nativeaccel;
 
+import io.edgessl.image.PixelFormat;
+import io.edgessl.kernels.JavaImageKernels;
 import io.edgessl.kernels.KernelChecks;
 import io.edgessl.spi.Kernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -250,6 +254,100 @@ public final class NativeKernels implements Kernels {
     Segments.check(queryScales, "query scales", 4L * queryCount, 4, false);
     Segments.outputs(outScores, outSlots, queryCount, k);
     i8(bank, bankScales, count, dim, queries, queryScales, queryCount, k, outScores, outSlots);
+  }
+
+  /**
+   * The C preprocessing kernel ({@code edgessl_preprocess}), with the contract of {@link
+   * Kernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero: every
+   * variant computes the same products and sums in the same order, without fused multiply-adds).
+   * The frame and the output are read and written in place, on the heap or off it (direct buffers,
+   * buffers of an arena's segments). {@code scratch} is checked but not used: the C kernel keeps
+   * its rows on its stack.
+   *
+   * <p>Runs the Java twin instead for an output buffer whose floats are not native-order or not
+   * 4-byte aligned (a float view of a heap byte buffer) and for more than 8 taps.
+   *
+   * @throws IllegalArgumentException for any argument outside the contract (see {@code
+   *     KernelChecks.preprocess}), before anything is read
+   * @throws IllegalStateException if the frame's or the output's memory belongs to a closed arena
+   */
+  @Override
+  public void preprocess(
+      ByteBuffer src,
+      PixelFormat format,
+      float[] yuv,
+      int[] rowOffsets,
+      int taps,
+      int outHeight,
+      int[] rowTaps,
+      float[] rowWeights,
+      int outWidth,
+      int[] colOffsets,
+      float[] colWeights,
+      int[] channels,
+      float[] scale,
+      float[] bias,
+      FloatBuffer dst,
+      int dstOffset,
+      float[] scratch) {
+    KernelChecks.preprocess(
+        src,
+        format,
+        yuv,
+        rowOffsets,
+        taps,
+        outHeight,
+        rowTaps,
+        rowWeights,
+        outWidth,
+        colOffsets,
+        colWeights,
+        channels,
+        scale,
+        bias,
+        dst,
+        dstOffset,
+        scratch);
+    boolean ran =
+        NativePreprocess.run(
+            variant,
+            variantName,
+            src,
+            format,
+            yuv,
+            rowOffsets,
+            taps,
+            outHeight,
+            rowTaps,
+            rowWeights,
+            outWidth,
+            colOffsets,
+            colWeights,
+            channels,
+            scale,
+            bias,
+            dst,
+            dstOffset);
+    if (!ran) {
+      JavaImageKernels.preprocess(
+          src,
+          format,
+          yuv,
+          rowOffsets,
+          taps,
+          outHeight,
+          rowTaps,
+          rowWeights,
+          outWidth,
+          colOffsets,
+          colWeights,
+          channels,
+          scale,
+          bias,
+          dst,
+          dstOffset,
+          scratch);
+    }
   }
 
   // ---- the split into bounded calls (arguments checked) ----

@@ -42,7 +42,8 @@ final class NativeLoader {
           "edgessl_variant_name",
           "edgessl_int8_padded_dim",
           "edgessl_knn_search_f32",
-          "edgessl_knn_search_i8");
+          "edgessl_knn_search_i8",
+          "edgessl_preprocess");
 
   /** An opened library and where it came from. */
   record Loaded(SymbolLookup lookup, String origin) {}

@@ -2,8 +2,9 @@
  * Native kernels for EdgeSSL: the C library {@code libedgessl} behind the JDK's foreign function
  * and memory (FFM) API, plugged into the core as the {@code "native"} {@link
  * io.edgessl.spi.KernelsProvider} (rank 100). Every kernel has a pure-Java twin in {@link
- * io.edgessl.kernels.JavaKernels} and equals it (bit for bit on integer paths); without this
- * module, or where it cannot run, the core uses the Java kernels.
+ * io.edgessl.kernels.JavaKernels} or {@link io.edgessl.kernels.JavaImageKernels} and equals it (bit
+ * for bit on integer paths and in preprocessing); without this module, or where it cannot run, the
+ * core uses the Java kernels.
  *
  * <h2>Where the library comes from</h2>
  *
@@ -44,8 +45,10 @@
  * passed to critical downcalls (no copy, no allocation); each call is bounded to about a
  * millisecond of work, because a thread in a critical call holds back the JVM's safepoints. The
  * same kernels take {@link java.lang.foreign.MemorySegment}s, e.g. a bank kept off the heap in an
- * {@link java.lang.foreign.Arena} owned by a session. Every size, offset and segment (its arena
- * still open, large enough, aligned, writable) is checked in Java before a call: a bad argument
- * throws an exception, it never reaches C.
+ * {@link java.lang.foreign.Arena} owned by a session. Preprocessing reads frames in place from
+ * arrays, heap buffers or direct buffers (a camera's, or an arena segment's {@link
+ * java.lang.foreign.MemorySegment#asByteBuffer()}) and writes the caller's float buffer in place.
+ * Every size, offset and segment (its arena still open, large enough, aligned, writable) is checked
+ * in Java before a call: a bad argument throws an exception, it never reaches C.
  */
 package io.edgessl.nativeaccel;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.io.Json;
+import io.edgessl.kernels.KernelSupport;
+import io.edgessl.nativeaccel.NativeKernels;
 import io.edgessl.tools.data.IdxTestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -159,10 +161,53 @@ class EncoderCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("NV12 64x48 frames"), r.out());
     assertTrue(r.out().contains("preprocess share"), r.out());
-    assertEquals(2, r.out().lines().filter(l -> l.matches(" +1 +[12] .*%")).count(), r.out());
+    String selected = KernelSupport.get().name();
+    assertTrue(r.out().contains("kernels " + selected + "\n"), r.out());
+    assertEquals(
+        2,
+        r.out().lines().filter(l -> l.matches("  " + selected + " +1 +[12] .*%")).count(),
+        r.out());
 
+    r = run("bench", "encoder", "--model", b.toString(), "--kernels", "gpu");
+    assertEquals(EdgeSsl.EXIT_USAGE, r.code());
+    assertEquals("edgessl: unknown kernels 'gpu'; expected java or native\n", r.err());
     r = run("bench", "encoder", "--model", b.toString(), "--frame", "64by48");
     assertEquals(EdgeSsl.EXIT_USAGE, r.code());
     assertEquals("edgessl: --frame takes WIDTHxHEIGHT, e.g. 640x480: 64by48\n", r.err());
+
+    // Both kernels in one run, interleaved: a row each per batch size.
+    r =
+        run(
+            "bench",
+            "encoder",
+            "--model",
+            b.toString(),
+            "--frame",
+            "64x48",
+            "--batch",
+            "2",
+            "--threads",
+            "1",
+            "--frames",
+            "4",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--kernels",
+            "java,native");
+    String nativeName;
+    try {
+      nativeName = NativeKernels.best().name();
+    } catch (UnsupportedOperationException e) {
+      assertEquals(EdgeSsl.EXIT_FAILURE, r.code()); // no library here: said, not crashed
+      assertTrue(r.err().startsWith("edgessl: native kernels unavailable: "), r.err());
+      return;
+    }
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("kernels java, " + nativeName + "\n"), r.out());
+    assertEquals(1, r.out().lines().filter(l -> l.matches("  java +1 +2 .*%")).count(), r.out());
+    assertEquals(
+        1, r.out().lines().filter(l -> l.matches("  " + nativeName + " +1 +2 .*%")).count());
   }
 }

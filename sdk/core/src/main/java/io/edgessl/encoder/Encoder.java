@@ -10,6 +10,7 @@ import io.edgessl.image.Preprocessor;
 import io.edgessl.kernels.KernelSupport;
 import io.edgessl.spi.Backend;
 import io.edgessl.spi.InferenceSession;
+import io.edgessl.spi.Kernels;
 import io.edgessl.spi.ModelSource;
 import io.edgessl.spi.OptimizationLevel;
 import io.edgessl.spi.SessionOptions;
@@ -99,6 +100,11 @@ public final class Encoder implements AutoCloseable {
   /** The precision of the model running. */
   public Precision precision() {
     return precision;
+  }
+
+  /** Name of the kernels that preprocess frames, e.g. {@code native-avx512} or {@code java}. */
+  public String kernelsName() {
+    return preprocessor.kernels().name();
   }
 
   /** Dimension of embeddings and patch features. */
@@ -196,6 +202,7 @@ public final class Encoder implements AutoCloseable {
     private int threads;
     private OptimizationLevel optimization = OptimizationLevel.ALL;
     private int maxBatch = 8;
+    private Kernels kernels;
 
     private Builder(ModelBundle bundle) {
       this.bundle = bundle;
@@ -254,6 +261,15 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
+     * The kernels that preprocess frames (default {@link KernelSupport#get()}), e.g. {@link
+     * KernelSupport#java()} to compare implementations.
+     */
+    public Builder kernels(Kernels kernels) {
+      this.kernels = Objects.requireNonNull(kernels, "kernels");
+      return this;
+    }
+
+    /**
      * Chooses the backend and precision, loads the model and checks its input and outputs against
      * the manifest.
      *
@@ -280,7 +296,8 @@ public final class Encoder implements AutoCloseable {
         throw new EdgeSslException(
             ErrorCode.UNAVAILABLE, "backend " + b.name() + " does not run " + p.id() + " models");
       }
-      Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+      Preprocessor pre =
+          new Preprocessor(m.preprocessing(), kernels != null ? kernels : KernelSupport.get());
       InferenceSession s = b.open(source(p), spec, options);
       return new Encoder(m, b.name(), p, pre, s);
     }

@@ -88,6 +88,11 @@ public final class Preprocessor {
     return spec;
   }
 
+  /** The kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}). */
+  public Kernels kernels() {
+    return kernels;
+  }
+
   /** Floats written per frame: {@code channels * height * width}. */
   public int outputSize() {
     return spec.size();

@@ -45,6 +45,13 @@ public final class JavaImageKernels {
       FloatBuffer dst,
       int dstOffset,
       float[] scratch) {
+    // Indices are absolute up to the capacity; absolute gets and puts stop at the limit.
+    if (!src.hasArray() && src.limit() != src.capacity()) {
+      src = src.duplicate().clear();
+    }
+    if (dst.limit() != dst.capacity()) {
+      dst = dst.duplicate().clear();
+    }
     final int nc = channels.length;
     final int rowFloats = outWidth * nc;
     final int line = taps * rowFloats; // scratch[line, line + outWidth): one output row

@@ -1,8 +1,11 @@
 package io.edgessl.kernels;
 
+import io.edgessl.image.PixelFormat;
 import io.edgessl.spi.Kernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -118,6 +121,197 @@ public final class KernelChecks {
           "query scales hold " + queryScales.length + " values, " + rows + " needed");
     }
     outputs(outScores, outSlots, queryCount, k);
+  }
+
+  /**
+   * Checks the arguments of {@link Kernels#preprocess}: every array long enough, every row tap in
+   * {@code [0, rowOffsets.length / 2)} and in the order the contract states (the taps of an output
+   * row consecutive rows, clamped; windows never moving up), every byte a sample reads inside
+   * {@code [0, src.capacity())}, the output inside {@code dst} and writable. Reads each table entry
+   * the call uses once: a few microseconds for a 224 x 224 output, against the hundreds a frame
+   * takes.
+   */
+  public static void preprocess(
+      ByteBuffer src,
+      PixelFormat format,
+      float[] yuv,
+      int[] rowOffsets,
+      int taps,
+      int outHeight,
+      int[] rowTaps,
+      float[] rowWeights,
+      int outWidth,
+      int[] colOffsets,
+      float[] colWeights,
+      int[] channels,
+      float[] scale,
+      float[] bias,
+      FloatBuffer dst,
+      int dstOffset,
+      float[] scratch) {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(rowOffsets, "rowOffsets");
+    Objects.requireNonNull(rowTaps, "rowTaps");
+    Objects.requireNonNull(rowWeights, "rowWeights");
+    Objects.requireNonNull(colOffsets, "colOffsets");
+    Objects.requireNonNull(colWeights, "colWeights");
+    Objects.requireNonNull(channels, "channels");
+    Objects.requireNonNull(scale, "scale");
+    Objects.requireNonNull(bias, "bias");
+    Objects.requireNonNull(dst, "dst");
+    Objects.requireNonNull(scratch, "scratch");
+    int nc = channels.length;
+    if (taps < 1 || outHeight < 0 || outWidth < 0 || nc < 1) {
+      throw new IllegalArgumentException(
+          "invalid preprocessing shape: taps "
+              + taps
+              + ", output "
+              + outHeight
+              + "x"
+              + outWidth
+              + ", channels "
+              + nc
+              + " (taps and channels must be positive, sizes not negative)");
+    }
+    for (int c = 0; c < nc; c++) {
+      if (channels[c] < 0 || channels[c] > 3) {
+        throw new IllegalArgumentException(
+            "channel " + c + " names component " + channels[c] + "; components are 0..3");
+      }
+    }
+    if (format.isYuv()) {
+      Objects.requireNonNull(yuv, "yuv");
+      atLeast("yuv coefficients", yuv.length, 6);
+    }
+    long window = (long) outHeight * taps;
+    long colTaps = (long) outWidth * taps;
+    atLeast("rowTaps", rowTaps.length, window);
+    atLeast("rowWeights", rowWeights.length, window);
+    atLeast("colOffsets", colOffsets.length, 2 * colTaps);
+    atLeast("colWeights", colWeights.length, colTaps);
+    atLeast("scale", scale.length, nc);
+    atLeast("bias", bias.length, nc);
+    atLeast("scratch", scratch.length, colTaps * nc + outWidth);
+    long out = (long) nc * outHeight * outWidth;
+    if (dstOffset < 0 || dstOffset + out > dst.capacity()) {
+      throw new IllegalArgumentException(
+          "output of "
+              + out
+              + " floats at offset "
+              + dstOffset
+              + " does not fit a buffer of "
+              + dst.capacity());
+    }
+    if (dst.isReadOnly()) {
+      throw new IllegalArgumentException("output buffer is read-only");
+    }
+    if (out == 0) {
+      return; // nothing is read
+    }
+    int rows = rowOffsets.length / 2;
+    long[] rowRange = rowTapRange(rowOffsets, rows, taps, outHeight, rowTaps);
+    int luma = format.isYuv() || format == PixelFormat.GRAY ? 1 : 3;
+    int chroma = format == PixelFormat.YUYV ? 3 : (format.isYuv() ? 2 : 0);
+    samples(src, "luma", rowRange[0], rowRange[1], colOffsets, colTaps, 0, luma);
+    if (chroma > 0) {
+      samples(src, "chroma", rowRange[2], rowRange[3], colOffsets, colTaps, 1, chroma);
+    }
+  }
+
+  /**
+   * Checks the row taps; returns the smallest and largest luma, then chroma, offsets of the rows
+   * they name.
+   */
+  private static long[] rowTapRange(
+      int[] rowOffsets, int rows, int taps, int outHeight, int[] rowTaps) {
+    long lumaLo = Long.MAX_VALUE;
+    long lumaHi = Long.MIN_VALUE;
+    long chromaLo = Long.MAX_VALUE;
+    long chromaHi = Long.MIN_VALUE;
+    int prevFirst = Integer.MIN_VALUE;
+    int prevLast = Integer.MIN_VALUE;
+    for (int y = 0; y < outHeight; y++) {
+      int tb = y * taps;
+      for (int t = 0; t < taps; t++) {
+        int r = rowTaps[tb + t];
+        if (r < 0 || r >= rows) {
+          throw new IllegalArgumentException(
+              "row tap "
+                  + t
+                  + " of output row "
+                  + y
+                  + " is "
+                  + r
+                  + ", outside the "
+                  + rows
+                  + " upright rows of rowOffsets");
+        }
+        if (t > 0 && (r < rowTaps[tb + t - 1] || r > rowTaps[tb + t - 1] + 1)) {
+          throw new IllegalArgumentException(
+              "row taps of output row "
+                  + y
+                  + " are not consecutive rows: "
+                  + rowTaps[tb + t - 1]
+                  + " then "
+                  + r);
+        }
+        lumaLo = Math.min(lumaLo, rowOffsets[2 * r]);
+        lumaHi = Math.max(lumaHi, rowOffsets[2 * r]);
+        chromaLo = Math.min(chromaLo, rowOffsets[2 * r + 1]);
+        chromaHi = Math.max(chromaHi, rowOffsets[2 * r + 1]);
+      }
+      if (rowTaps[tb] < prevFirst || rowTaps[tb + taps - 1] < prevLast) {
+        throw new IllegalArgumentException(
+            "row taps of output row " + y + " move up from those of row " + (y - 1));
+      }
+      prevFirst = rowTaps[tb];
+      prevLast = rowTaps[tb + taps - 1];
+    }
+    return new long[] {lumaLo, lumaHi, chromaLo, chromaHi};
+  }
+
+  /**
+   * Every row is combined with every column tap, so the positions read span exactly the sums of the
+   * extremes: checks that {@code [rowLo + colLo, rowHi + colHi + bytes)} lies in the frame.
+   */
+  private static void samples(
+      ByteBuffer src,
+      String what,
+      long rowLo,
+      long rowHi,
+      int[] colOffsets,
+      long colTaps,
+      int part,
+      int bytes) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (int k = 0; k < colTaps; k++) {
+      int v = colOffsets[2 * k + part];
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    long first = rowLo + lo;
+    long end = rowHi + hi + bytes;
+    if (first < 0 || end > src.capacity()) {
+      throw new IllegalArgumentException(
+          "the "
+              + what
+              + " samples read bytes "
+              + first
+              + ".."
+              + (end - 1)
+              + " of a frame of "
+              + src.capacity()
+              + " bytes");
+    }
+  }
+
+  private static void atLeast(String what, long length, long needed) {
+    if (length < needed) {
+      throw new IllegalArgumentException(
+          what + " holds " + length + " values, " + needed + " needed");
+    }
   }
 
   private static void shape(int count, int dim, int queryCount, int k) {

@@ -127,7 +127,10 @@ public interface Kernels {
    *
    * <p>{@code scratch} holds at least {@code T * outWidth * channels.length + outWidth} floats; its
    * content on return is undefined. The default implementation is the pure-Java one ({@link
-   * JavaImageKernels#preprocess}); as for every kernel, callers have checked all arguments.
+   * JavaImageKernels#preprocess}), which relies on its caller ({@code Preprocessor}) for valid
+   * tables; implementations that read memory without Java's bounds checks (the native kernels)
+   * check every argument first with {@code io.edgessl.kernels.KernelChecks#preprocess}, which also
+   * enforces the row-tap order stated above.
    *
    * @param src the frame's bytes
    * @param format how they encode pixels

@@ -245,6 +245,25 @@ class PreprocessorTest {
     assertEquals(0, buf.position());
   }
 
+  /** Positions and limits of the frame's and the output's buffers do not matter (absolute). */
+  @Test
+  void ignoresThePositionAndLimitOfBothBuffers() {
+    Preprocessing p = Preprocessing.builder(5, 6).stretch(Interpolation.BICUBIC).build();
+    Frame a = TestFrames.random(PixelFormat.YUYV, 7, 9, 4);
+    ByteBuffer direct = ByteBuffer.allocateDirect(a.pixels().capacity());
+    direct.put(a.pixels()).position(3).limit(5);
+    Frame b = Frame.builder(PixelFormat.YUYV, 7, 9).pixels(direct).rowStride(a.rowStride()).build();
+    FloatBuffer out = FloatBuffer.allocate(p.size() + 2);
+    out.position(1).limit(2);
+    new Preprocessor(p).run(b, out, 2);
+    float[] got = new float[p.size()];
+    out.duplicate().clear().get(2, got);
+    assertArrayEquals(ReferencePreprocessing.run(p, a), got, 2e-5f);
+    assertEquals(1, out.position());
+    assertEquals(2, out.limit());
+    assertEquals(3, direct.position());
+  }
+
   /** Bytes this thread has allocated (HotSpot's counter, read reflectively: core reads no JMX). */
   static long allocatedBytes() {
     try {

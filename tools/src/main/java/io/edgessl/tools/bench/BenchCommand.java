@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchKnnCommand.class, BenchEncoderCommand.class, BenchPrecisionCommand.class})
+    subcommands = {
+      BenchKnnCommand.class,
+      BenchEncoderCommand.class,
+      BenchPreprocessCommand.class,
+      BenchPrecisionCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

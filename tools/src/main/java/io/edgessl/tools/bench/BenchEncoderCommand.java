@@ -8,8 +8,8 @@ import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.KernelSupport;
 import io.edgessl.onnx.models.RandomModels;
+import io.edgessl.spi.Kernels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Encoder throughput: preprocessing alone vs preprocessing + inference, per batch size and"
-          + " thread count, and the preprocessing share of the end-to-end time.",
+          + " thread count, and the preprocessing share of the end-to-end time; --kernels"
+          + " java,native compares the preprocessing kernels in the same run.",
       "Default model: ViT-Tiny/16 at 224 x 224 with random weights, generated for the run."
     })
 public final class BenchEncoderCommand implements Callable<Integer> {
@@ -96,6 +97,15 @@ public final class BenchEncoderCommand implements Callable<Integer> {
       description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
+  @Option(
+      names = "--kernels",
+      split = ",",
+      paramLabel = "KERNELS",
+      description =
+          "Preprocessing kernels to compare in the same run, timed in interleaved rounds: java,"
+              + " native (the fastest native variant). Default: the kernels this JVM selected.")
+  List<String> kernelsOption;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -113,6 +123,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
       }
     }
     List<Integer> ts = threadCounts();
+    List<Kernels> kernels = BenchKernels.resolve(kernelsOption);
     Path tmp = null;
     try {
       Path bundlePath = model;
@@ -121,7 +132,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
         bundlePath = tmp.resolve("vit-tiny.edgessl");
         RandomModels.writeBundle(RandomModels.Preset.VIT_TINY, 1, bundlePath);
       }
-      return run(ModelBundle.open(bundlePath), pf, wh, ts);
+      return run(ModelBundle.open(bundlePath), pf, wh, ts, kernels);
     } catch (IOException e) {
       throw new EdgeSslException(ErrorCode.IO, "cannot make a temporary directory: " + e, e);
     } finally {
@@ -129,7 +140,8 @@ public final class BenchEncoderCommand implements Callable<Integer> {
     }
   }
 
-  private int run(ModelBundle bundle, PixelFormat pf, int[] wh, List<Integer> ts)
+  private int run(
+      ModelBundle bundle, PixelFormat pf, int[] wh, List<Integer> ts, List<Kernels> kernels)
       throws EdgeSslException {
     Manifest m = bundle.manifest();
     List<Frame> input = new ArrayList<>();
@@ -140,27 +152,34 @@ public final class BenchEncoderCommand implements Callable<Integer> {
       input.add(Frame.of(px, pf, wh[0], wh[1]));
     }
     int maxBatch = batches.stream().mapToInt(Integer::intValue).max().getAsInt();
+    int nk = kernels.size();
 
     // Preprocessing alone: into a direct buffer like the backend's, on the calling thread.
-    Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
-    FloatBuffer buf =
-        ByteBuffer.allocateDirect(4 * maxBatch * pre.outputSize())
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-    double preSeconds =
-        Timing.median(
-            Timing.measure(
-                "preprocessing",
-                warmup,
-                runs,
-                () -> {
-                  for (int i = 0; i < frames; i++) {
-                    pre.run(input.get(i % input.size()), buf, (i % maxBatch) * pre.outputSize());
-                  }
-                }));
-    double preFps = frames / preSeconds;
+    List<Runnable> preBodies = new ArrayList<>();
+    for (Kernels k : kernels) {
+      Preprocessor pre = new Preprocessor(m.preprocessing(), k);
+      FloatBuffer buf =
+          ByteBuffer.allocateDirect(4 * maxBatch * pre.outputSize())
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+      preBodies.add(
+          () -> {
+            for (int i = 0; i < frames; i++) {
+              pre.run(input.get(i % input.size()), buf, (i % maxBatch) * pre.outputSize());
+            }
+          });
+    }
+    double[][] preSecs = Timing.interleaved("preprocessing", warmup, runs, preBodies);
+    double[] preFps = new double[nk];
+    for (int i = 0; i < nk; i++) {
+      preFps[i] = frames / Timing.median(preSecs[i]);
+    }
 
     PrintWriter out = spec.commandLine().getOut();
+    List<String> names = new ArrayList<>();
+    for (Kernels k : kernels) {
+      names.add(k.name());
+    }
     out.printf(
         Locale.ROOT,
         "encoder benchmark: %s (%s), %s %dx%d frames -> %s, kernels %s%n",
@@ -170,16 +189,18 @@ public final class BenchEncoderCommand implements Callable<Integer> {
         wh[0],
         wh[1],
         m.preprocessing(),
-        KernelSupport.get().name());
+        String.join(", ", names));
     out.printf(
         Locale.ROOT,
-        "median of %d runs of %d frames after %d warm-up runs; preprocessing on 1 thread%n",
+        "median of %d runs of %d frames after %d warm-up runs%s; preprocessing on 1 thread%n",
         runs,
         frames,
-        warmup);
+        warmup,
+        nk > 1 ? ", the kernels interleaved" : "");
     out.printf(
         Locale.ROOT,
-        "  %-7s %5s %16s %18s %14s %16s%n",
+        "  %-20s %-7s %5s %16s %18s %14s %16s%n",
+        "kernels",
         "threads",
         "batch",
         "preprocess f/s",
@@ -188,8 +209,12 @@ public final class BenchEncoderCommand implements Callable<Integer> {
         "preprocess share");
     String backend = null;
     for (int t : ts) {
-      try (Encoder enc = Encoder.builder(bundle).threads(t).maxBatch(maxBatch).build()) {
-        backend = enc.backend() + " " + enc.precision().id();
+      List<Encoder> encoders = new ArrayList<>();
+      try {
+        for (Kernels k : kernels) {
+          encoders.add(Encoder.builder(bundle).threads(t).maxBatch(maxBatch).kernels(k).build());
+        }
+        backend = encoders.get(0).backend() + " " + encoders.get(0).precision().id();
         for (int b : batches) {
           List<List<Frame>> groups = new ArrayList<>();
           for (int i = 0; i + b <= frames; i += b) {
@@ -201,35 +226,43 @@ public final class BenchEncoderCommand implements Callable<Integer> {
           }
           int done = groups.size() * b;
           EdgeSslException[] failure = new EdgeSslException[1];
-          double[] secs =
-              Timing.measure(
-                  "threads " + t + ", batch " + b,
-                  warmup,
-                  runs,
-                  () -> {
-                    try {
-                      for (List<Frame> g : groups) {
-                        enc.embed(g);
-                      }
-                    } catch (EdgeSslException e) {
-                      failure[0] = e;
+          List<Runnable> bodies = new ArrayList<>();
+          for (Encoder enc : encoders) {
+            bodies.add(
+                () -> {
+                  try {
+                    for (List<Frame> g : groups) {
+                      enc.embed(g);
                     }
-                  });
+                  } catch (EdgeSslException e) {
+                    failure[0] = e;
+                  }
+                });
+          }
+          double[][] secs =
+              Timing.interleaved("threads " + t + ", batch " + b, warmup, runs, bodies);
           if (failure[0] != null) {
             throw failure[0];
           }
-          double e2eFps = done / Timing.median(secs);
-          double share = e2eFps / preFps; // (1 / preFps) / (1 / e2eFps)
-          double inferFps = 1 / (1 / e2eFps - 1 / preFps);
-          out.printf(
-              Locale.ROOT,
-              "  %-7d %5d %16.1f %18.1f %14.1f %15.1f%%%n",
-              t,
-              b,
-              preFps,
-              e2eFps,
-              inferFps,
-              100 * share);
+          for (int i = 0; i < nk; i++) {
+            double e2eFps = done / Timing.median(secs[i]);
+            double share = e2eFps / preFps[i]; // (1 / preFps) / (1 / e2eFps)
+            double inferFps = 1 / (1 / e2eFps - 1 / preFps[i]);
+            out.printf(
+                Locale.ROOT,
+                "  %-20s %-7d %5d %16.1f %18.1f %14.1f %15.1f%%%n",
+                names.get(i),
+                t,
+                b,
+                preFps[i],
+                e2eFps,
+                inferFps,
+                100 * share);
+          }
+        }
+      } finally {
+        for (Encoder enc : encoders) {
+          enc.close();
         }
       }
     }
