@@ -134,6 +134,7 @@ public final class BundleWriter {
     String name = abs.getFileName().toString();
     Path fresh = Files.createTempDirectory(parent, "." + name + ".new.");
     Path old = parent.resolve("." + name + ".old." + fresh.getFileName().toString().hashCode());
+    boolean stranded = false; // the old version could not be put back: keep the new one too
     try {
       write(fresh.resolve(ModelBundle.MANIFEST), manifest);
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -148,14 +149,17 @@ public final class BundleWriter {
           move(old, abs);
         } catch (IOException back) {
           e.addSuppressed(back); // both versions are still on disk, under the names in the message
+          stranded = true;
         }
         throw e;
       }
     } catch (IOException | RuntimeException e) {
-      try {
-        deleteTree(fresh);
-      } catch (IOException x) {
-        e.addSuppressed(x);
+      if (!stranded) {
+        try {
+          deleteTree(fresh);
+        } catch (IOException x) {
+          e.addSuppressed(x);
+        }
       }
       throw e;
     }
