@@ -60,7 +60,7 @@ public final class OrtBackend implements Backend {
    * graphs run as integer kernels (MatMulIntegerToFloat, QLinearConv; VNNI where present), about
    * twice as fast as FP32 for ViT-Tiny and a 224 x 224 CNN on an AVX-512 VNNI CPU; the CPU provider
    * has no FP16 kernels for most operators and runs them through casts to FP32, so FP16 is the
-   * slowest (ViT- Tiny at about half FP32's speed). Models as small as a 28 x 28 CNN are bound by
+   * slowest (ViT-Tiny at 0.4x FP32's speed). Models as small as a 28 x 28 CNN are bound by
    * per-operator overhead: there INT8 is no faster, or slower. Measured on x86-64 only. {@link
    * #rank} measures the variants of the model at hand instead of trusting this order.
    */

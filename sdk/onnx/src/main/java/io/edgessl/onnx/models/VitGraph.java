@@ -135,8 +135,9 @@ public final class VitGraph {
    * reads it. ONNX Runtime fuses Add + LayerNormalization into its vectorized
    * SkipLayerNormalization only when the Add feeds the norm alone (onnxruntime
    * skip_layer_norm_fusion.cc, CheckFirstAdd); its plain LayerNormalization kernel is a scalar loop
-   * with a division per element. One extra element-wise Add per norm makes ViT-Tiny's FP32 model
-   * about 1.25x faster and its INT8 model more (docs/BENCHMARKS.md); the function is unchanged.
+   * with a division per element. One extra element-wise Add per norm buys the fused kernel for 24
+   * of ViT-Tiny's 25 norms (its optimized graphs in docs/BENCHMARKS.md, "INT8 and FP16 encoders");
+   * the function is unchanged.
    */
   private static String[] block(
       Ops ops, String p, String[] stream, boolean last, Config c, Weights w) {
