@@ -5,6 +5,8 @@ import io.edgessl.tools.bench.BenchCommand;
 import io.edgessl.tools.bundle.BundleCommand;
 import io.edgessl.tools.cli.Progress;
 import io.edgessl.tools.eval.EvalCommand;
+import io.edgessl.tools.export.ExportCommand;
+import io.edgessl.tools.train.TrainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,10 +22,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
     description =
-        "Self-supervised vision encoders on edge devices: evaluate, benchmark, inspect and quantize bundles, demo.",
+        "Self-supervised vision encoders on edge devices: train, evaluate, export, quantize,"
+            + " benchmark, inspect bundles, demo.",
     subcommands = {
       DemoCommand.class,
+      TrainCommand.class,
       EvalCommand.class,
+      ExportCommand.class,
       io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
       InfoCommand.class,

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       BenchKnnCommand.class,
       BenchEncoderCommand.class,
       BenchPreprocessCommand.class,
-      BenchPrecisionCommand.class
+      BenchPrecisionCommand.class,
+      BenchTrainCommand.class
     })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -6,7 +6,10 @@ import io.edgessl.encoder.Encoder;
 import io.edgessl.tools.data.LabelledImages;
 import io.edgessl.tools.encode.EncoderFeatures;
 import io.edgessl.tools.encode.ImageFeatures;
+import io.edgessl.tools.encode.ModelFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
+import io.edgessl.tools.train.TrainedEncoder;
+import io.edgessl.tools.train.nn.Torch;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,6 +21,14 @@ public final class EncoderOptions {
       description =
           "Built-in encoder: pixels (raw pixels / 255, the baseline). Default: ${DEFAULT-VALUE}.")
   public String encoder;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description =
+          "A training checkpoint (edgessl train's checkpoint.pt): evaluates its backbone (DINO's"
+              + " teacher, MoCo v3's momentum encoder, else the encoder) on libtorch.")
+  public Path checkpoint;
 
   @Option(
       names = "--model",
@@ -48,11 +59,28 @@ public final class EncoderOptions {
   public int inferenceThreads;
 
   /**
-   * Creates the encoder for images shaped like {@code sample}.
+   * Creates the encoder for images shaped like {@code sample}; a checkpoint runs on {@code threads}
+   * libtorch threads.
    *
-   * @throws EdgeSslException when the bundle cannot be opened or its model not loaded
+   * @throws EdgeSslException when the bundle or checkpoint cannot be opened or its model not loaded
    */
-  public ImageFeatures open(LabelledImages sample) throws EdgeSslException {
+  public ImageFeatures open(LabelledImages sample, int threads) throws EdgeSslException {
+    if (checkpoint != null && model != null) {
+      throw new IllegalArgumentException(
+          "--checkpoint " + checkpoint + " and --model " + model + ": choose one");
+    }
+    if (checkpoint != null) {
+      Torch.threads(threads);
+      TrainedEncoder t = TrainedEncoder.load(checkpoint);
+      if (t.mean().length != 1) {
+        throw new IllegalArgumentException(
+            checkpoint
+                + " was trained on "
+                + t.mean().length
+                + "-channel images; this data is grey");
+      }
+      return new ModelFeatures(t.name(), t.encoder(), t.mean()[0], t.std()[0]);
+    }
     if (model != null) {
       Encoder.Builder b =
           Encoder.builder(ModelBundle.open(model))

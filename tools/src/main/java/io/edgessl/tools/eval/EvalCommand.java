@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 /** {@code edgessl eval}: evaluation protocols. */
 @Command(
     name = "eval",
-    description = "Evaluate an encoder (k-NN classification).",
+    description = "Evaluate an encoder: k-NN classification, linear probe, fine-tuning.",
     mixinStandardHelpOptions = true,
-    subcommands = {KnnEvalCommand.class})
+    subcommands = {KnnEvalCommand.class, LinearEvalCommand.class, FinetuneCommand.class})
 public final class EvalCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

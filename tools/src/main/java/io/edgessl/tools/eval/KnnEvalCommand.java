@@ -105,7 +105,7 @@ public final class KnnEvalCommand implements Callable<Integer> {
     LabelledImages test = dataset.test();
     KnnEval.Run run;
     String source = dataset.directory().toString();
-    try (ImageFeatures features = encoder.open(test)) {
+    try (ImageFeatures features = encoder.open(test, nThreads)) {
       if (index != null) {
         KnnIndex bank = KnnIndex.load(index, features.dimension());
         if (bank.isEmpty()) {

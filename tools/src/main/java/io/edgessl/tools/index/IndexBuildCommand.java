@@ -81,7 +81,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
     LabelledImages train = dataset.train();
     long t0 = System.nanoTime();
     KnnIndex index;
-    try (ImageFeatures features = encoder.open(train)) {
+    try (ImageFeatures features = encoder.open(train, n)) {
       index = KnnEval.buildIndex(features, train, n, p, rerank);
     }
     try {
