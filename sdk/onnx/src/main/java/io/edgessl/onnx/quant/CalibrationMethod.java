@@ -14,7 +14,9 @@ public enum CalibrationMethod {
   /**
    * Clip magnitudes where the 128-level quantized histogram of {@code |x|} is closest to the
    * original in KL divergence (Migacz, "8-bit Inference with TensorRT", GTC 2017; TensorRT's
-   * entropy calibrator, ONNX Runtime's {@code CalibrationMethod.Entropy}).
+   * entropy calibrator, ONNX Runtime's {@code CalibrationMethod.Entropy}), with the histogram's
+   * first bin flattened as NVIDIA's calibration toolkit does, so that a ReLU output's zeros do not
+   * drag the threshold down ({@link Calibrator#flattenFirstBin}).
    */
   ENTROPY;
 

@@ -193,7 +193,7 @@ public final class Calibrator {
           r = r.clip(percentileThreshold(s.histogram, percentile));
           break;
         case ENTROPY:
-          r = r.clip(entropyThreshold(s.histogram, INT8_LEVELS));
+          r = r.clip(entropyThreshold(flattenFirstBin(s.histogram), INT8_LEVELS));
           break;
         default:
           break;
@@ -208,6 +208,23 @@ public final class Calibrator {
       throw new IllegalStateException(
           "tensor " + tensor + " had no finite value (" + s.nonFinite + " non-finite)");
     }
+  }
+
+  /**
+   * {@code h} with its first bin's count replaced by the second's, before the entropy search: the
+   * exact zeros of a ReLU output (often half its values) all fall in bin 0, and a spike that large
+   * makes every clipped candidate look close to the original in KL divergence, so the search clips
+   * far into the distribution's tail (measured on a trained ResNet: ReLU outputs clipped at 1.7
+   * where the 99.99th percentile is 7, embedding cosine to FP32 0.91). NVIDIA's TensorRT
+   * calibration toolkit does the same (pytorch-quantization {@code calib/histogram.py}, {@code
+   * _compute_amax_entropy}: {@code bins[0] = bins[1]}); ONNX Runtime's entropy calibrator does not.
+   */
+  public static AbsHistogram flattenFirstBin(AbsHistogram h) {
+    long[] c = h.counts();
+    if (c.length > 1) {
+      c[0] = c[1];
+    }
+    return AbsHistogram.of(h.limit(), c);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.edgessl.onnx.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,35 @@ class CalibratorTest {
     assertTrue(g.max() >= 6.25 && g.max() < 20, "entropy threshold " + g.max());
     Range seen = c.observedRange("g");
     assertEquals(Math.max(seen.min(), -g.max()), g.min(), "clipped at -t or the minimum: " + g);
+  }
+
+  @Test
+  void entropyIgnoresTheSpikeOfZerosOfAReluOutput() {
+    // max(0, x) of 100 000 standard normal values: half are exactly 0, all in bin 0. On that raw
+    // histogram the KL search clips at about 1.8 (the 93rd percentile of the positive half);
+    // with bin 0 flattened to bin 1's count (NVIDIA pytorch-quantization's bins[0] = bins[1]) it
+    // keeps nearly everything, as it does for the positive half alone.
+    SplittableRandom r = new SplittableRandom(5);
+    float[] v = new float[100_000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) Math.max(0, r.nextGaussian());
+    }
+    Calibrator c = new Calibrator(CalibrationMethod.ENTROPY);
+    c.observe("relu", v, 0, v.length);
+    c.beginSecondPass();
+    c.observe("relu", v, 0, v.length);
+    Range seen = c.observedRange("relu");
+    Range chosen = c.ranges().get("relu");
+    assertEquals(0f, chosen.min());
+    assertTrue(chosen.max() > 0.95 * seen.max(), chosen + " of " + seen);
+    AbsHistogram h = new AbsHistogram(Calibrator.DEFAULT_BINS, seen.max());
+    h.add(v, 0, v.length);
+    float raw = Calibrator.entropyThreshold(h, Calibrator.INT8_LEVELS);
+    assertTrue(raw < 0.5 * seen.max(), "without flattening: " + raw + " of " + seen.max());
+    // By hand: bin 0 takes bin 1's count, nothing else changes.
+    AbsHistogram f = Calibrator.flattenFirstBin(AbsHistogram.of(4f, 9, 2, 1, 1));
+    assertEquals(4f, f.limit());
+    assertArrayEquals(new long[] {2, 2, 1, 1}, f.counts());
   }
 
   @Test
