@@ -10,4 +10,5 @@ module io.edgessl.onnx {
 
   exports io.edgessl.onnx;
   exports io.edgessl.onnx.models;
+  exports io.edgessl.onnx.quant;
 }

@@ -5,6 +5,7 @@
 module io.edgessl.onnxruntime {
   requires io.edgessl.core;
   requires com.microsoft.onnxruntime;
+  requires java.logging;
 
   exports io.edgessl.ort;
 

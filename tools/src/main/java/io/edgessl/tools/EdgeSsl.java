@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = EdgeSsl.Version.class,
     description =
-        "Self-supervised vision encoders on edge devices: train, evaluate, export, benchmark,"
-            + " inspect bundles, demo.",
+        "Self-supervised vision encoders on edge devices: train, evaluate, export, quantize,"
+            + " benchmark, inspect bundles, demo.",
     subcommands = {
       DemoCommand.class,
       TrainCommand.class,
@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       InfoCommand.class,
       BundleCommand.class,
+      io.edgessl.tools.quantize.QuantizeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeSsl implements Runnable {

@@ -84,7 +84,8 @@ class EncoderCliTest {
     r = run("bundle", "random", "--model", "vit-giant", "--out", dir.resolve("x").toString());
     assertEquals(EdgeSsl.EXIT_USAGE, r.code());
     assertEquals(
-        "edgessl: unknown model 'vit-giant'; expected vit-tiny, vit-test, conv-test or conv-mnist\n",
+        "edgessl: unknown model 'vit-giant'; expected vit-tiny, vit-test, conv-test, conv-mnist or"
+            + " conv-small\n",
         r.err());
   }
 

@@ -73,6 +73,111 @@ public final class BundleWriter {
     return m;
   }
 
+  /**
+   * Writes a new version of an existing bundle in its place, atomically: every file the bundle
+   * lists is carried over (read and hash-checked) unless {@code files} replaces it, {@code files}
+   * adds the rest, and the manifest is recomputed. A zip is replaced by a rename over it. A
+   * directory is written complete beside the old one, then swapped in by two renames (the old one
+   * aside, the new one in place) and the old one deleted; if the second rename fails the old one is
+   * renamed back. Any failure before the swap leaves the bundle byte for byte as it was, and no
+   * temporary file behind.
+   *
+   * {@snippet :
+   * ModelBundle b = ModelBundle.open(path);
+   * BundleWriter.update(b,
+   *     b.manifest().toBuilder().precision(Precision.INT8, "encoder.int8.onnx"),
+   *     Map.of("encoder.int8.onnx", int8Bytes));
+   * }
+   *
+   * @param manifest every field but the files (usually {@code bundle.manifest().toBuilder()} with
+   *     precisions added)
+   * @return the manifest written
+   * @throws IllegalArgumentException when the manifest is incomplete or names files not present
+   * @throws EdgeSslException when a carried-over file changed since the bundle was opened ({@link
+   *     ErrorCode#CORRUPT_FILE}) or writing fails ({@link ErrorCode#IO})
+   */
+  public static Manifest update(
+      ModelBundle bundle, Manifest.Builder manifest, Map<String, byte[]> files)
+      throws EdgeSslException {
+    Map<String, byte[]> all = new LinkedHashMap<>();
+    for (String f : bundle.manifest().files().keySet()) {
+      all.put(f, files.containsKey(f) ? files.get(f) : bundle.read(f));
+    }
+    all.putAll(files);
+    manifest.clearFiles();
+    for (Map.Entry<String, byte[]> f : all.entrySet()) {
+      Manifest.Builder.checkFileName(f.getKey(), "file");
+      manifest.file(f.getKey(), ModelBundle.sha256(f.getValue()));
+    }
+    Manifest m = manifest.build();
+    byte[] json = Json.writePretty(m.toJson()).getBytes(StandardCharsets.UTF_8);
+    Path target = bundle.path();
+    try {
+      if (bundle.isArchive()) {
+        writeZip(target, json, all);
+      } else {
+        replaceDirectory(target, json, all);
+      }
+    } catch (IOException e) {
+      throw new EdgeSslException(ErrorCode.IO, "cannot update " + target + ": " + e, e);
+    }
+    return m;
+  }
+
+  /** Called after a directory's new version is complete, before the swap: tests inject failures. */
+  static volatile Runnable beforeSwap = () -> {};
+
+  private static void replaceDirectory(Path target, byte[] manifest, Map<String, byte[]> files)
+      throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path parent = abs.getParent();
+    String name = abs.getFileName().toString();
+    Path fresh = Files.createTempDirectory(parent, "." + name + ".new.");
+    Path old = parent.resolve("." + name + ".old." + fresh.getFileName().toString().hashCode());
+    boolean stranded = false; // the old version could not be put back: keep the new one too
+    try {
+      write(fresh.resolve(ModelBundle.MANIFEST), manifest);
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        write(fresh.resolve(f.getKey()), f.getValue());
+      }
+      beforeSwap.run();
+      move(abs, old);
+      try {
+        move(fresh, abs);
+      } catch (IOException e) {
+        try {
+          move(old, abs);
+        } catch (IOException back) {
+          e.addSuppressed(back); // both versions are still on disk, under the names in the message
+          stranded = true;
+        }
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!stranded) {
+        try {
+          deleteTree(fresh);
+        } catch (IOException x) {
+          e.addSuppressed(x);
+        }
+      }
+      throw e;
+    }
+    try {
+      deleteTree(old);
+    } catch (IOException e) {
+      // The update is complete; the previous version stays beside it, hidden, harmless.
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
   private static void writeZip(Path target, byte[] manifest, Map<String, byte[]> files)
       throws IOException {
     AtomicFiles.write(
@@ -139,6 +244,9 @@ public final class BundleWriter {
   }
 
   private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
         Files.deleteIfExists(p);

@@ -386,6 +386,12 @@ public final class Manifest {
       return this;
     }
 
+    /** Forgets the declared precisions (a tool that rewrites which models a bundle holds). */
+    public Builder clearPrecisions() {
+      precisions.clear();
+      return this;
+    }
+
     public Builder provenance(Provenance provenance) {
       this.provenance = provenance;
       return this;

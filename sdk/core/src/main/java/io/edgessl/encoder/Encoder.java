@@ -18,7 +18,9 @@ import io.edgessl.spi.SessionSpec;
 import io.edgessl.spi.TensorSpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -223,7 +225,10 @@ public final class Encoder implements AutoCloseable {
       return this;
     }
 
-    /** The precision to run (default: the fastest the bundle has that the backend runs). */
+    /**
+     * The precision to run (default: the fastest the bundle has that the backend runs, as the
+     * backend ranks them: {@link Backend#rank}; ONNX Runtime measures them on this model).
+     */
     public Builder precision(Precision precision) {
       this.precision = Objects.requireNonNull(precision, "precision");
       return this;
@@ -285,14 +290,6 @@ public final class Encoder implements AutoCloseable {
     public Encoder build() throws EdgeSslException {
       Backend b = backend != null ? Backends.get(backend) : Backends.best();
       Manifest m = bundle.manifest();
-      Precision p = precision != null ? precision : fastest(b, m);
-      if (!b.precisions().contains(p)) {
-        throw new EdgeSslException(
-            ErrorCode.UNAVAILABLE, "backend " + b.name() + " does not run " + p.id() + " models");
-      }
-      byte[] model = bundle.model(p);
-      String file = m.precisions().get(p);
-      ModelSource source = new ModelSource(bundle.describe(file), model, m.files().get(file));
       int c = m.preprocessing().channels();
       SessionSpec spec =
           new SessionSpec(
@@ -302,29 +299,59 @@ public final class Encoder implements AutoCloseable {
                   new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
                   new TensorSpec(
                       m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.patchFeatureSize())));
+      SessionOptions options = new SessionOptions(threads, optimization, maxBatch);
+      Precision p = precision != null ? precision : fastest(b, spec, options);
+      if (!b.precisions().contains(p)) {
+        throw new EdgeSslException(
+            ErrorCode.UNAVAILABLE, "backend " + b.name() + " does not run " + p.id() + " models");
+      }
       Preprocessor pre =
           new Preprocessor(m.preprocessing(), kernels != null ? kernels : KernelSupport.get());
-      InferenceSession s =
-          b.open(source, spec, new SessionOptions(threads, optimization, maxBatch));
+      InferenceSession s = b.open(source(p), spec, options);
       return new Encoder(m, b.name(), p, pre, s);
     }
 
-    private static Precision fastest(Backend b, Manifest m) throws EdgeSslException {
+    private ModelSource source(Precision p) throws EdgeSslException {
+      Manifest m = bundle.manifest();
+      byte[] model = bundle.model(p);
+      String file = m.precisions().get(p);
+      return new ModelSource(bundle.describe(file), model, m.files().get(file));
+    }
+
+    /** The backend's fastest of the precisions the bundle has (it may measure them). */
+    private Precision fastest(Backend b, SessionSpec spec, SessionOptions options)
+        throws EdgeSslException {
+      Manifest m = bundle.manifest();
+      Map<Precision, ModelSource> candidates = new EnumMap<>(Precision.class);
       for (Precision p : b.precisions()) {
         if (m.precisions().containsKey(p)) {
-          return p;
+          candidates.put(p, null);
         }
       }
-      throw new EdgeSslException(
-          ErrorCode.UNAVAILABLE,
-          "backend "
-              + b.name()
-              + " runs "
-              + b.precisions()
-              + " but bundle "
-              + m.name()
-              + " has only "
-              + m.precisions().keySet());
+      if (candidates.isEmpty()) {
+        throw new EdgeSslException(
+            ErrorCode.UNAVAILABLE,
+            "backend "
+                + b.name()
+                + " runs "
+                + b.precisions()
+                + " but bundle "
+                + m.name()
+                + " has only "
+                + m.precisions().keySet());
+      }
+      if (candidates.size() == 1) {
+        return candidates.keySet().iterator().next();
+      }
+      for (Precision p : candidates.keySet()) {
+        candidates.put(p, source(p));
+      }
+      List<Precision> ranked = b.rank(candidates, spec, options);
+      if (ranked.isEmpty() || !candidates.containsKey(ranked.get(0))) {
+        throw new IllegalStateException(
+            "backend " + b.name() + " ranked " + ranked + " out of " + candidates.keySet());
+      }
+      return ranked.get(0);
     }
   }
 }

@@ -163,6 +163,28 @@ public final class OnnxGraph {
     return g;
   }
 
+  /**
+   * A deep copy that editing does not share with this graph: nodes, lists and maps are copied;
+   * initializers are immutable and shared.
+   */
+  public OnnxGraph copy() {
+    OnnxGraph g = new OnnxGraph(name, opset);
+    g.irVersion = irVersion;
+    g.producerName = producerName;
+    g.producerVersion = producerVersion;
+    g.domains.putAll(domains);
+    g.metadata.putAll(metadata);
+    g.inputs.addAll(inputs);
+    g.outputs.addAll(outputs);
+    g.initializers.putAll(initializers);
+    for (Node n : nodes) {
+      Node c = new Node(n.name(), n.opType(), n.domain(), n.inputs(), n.outputs());
+      n.attributes().values().forEach(c::attribute);
+      g.nodes.add(c);
+    }
+    return g;
+  }
+
   /** The model as ONNX protobuf bytes. */
   public byte[] toBytes() {
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(name);

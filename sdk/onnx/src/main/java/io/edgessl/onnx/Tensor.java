@@ -73,6 +73,18 @@ public final class Tensor {
     return new Tensor(name, ElementType.FLOAT, shapeOf(values.length, dims), b.array());
   }
 
+  /**
+   * A FLOAT16 tensor of {@code values} rounded to half precision ({@link Half#fromFloat}); with no
+   * {@code dims} a vector (or scalar of one).
+   */
+  public static Tensor halves(String name, float[] values, long... dims) {
+    ByteBuffer b = le(2 * values.length);
+    for (float v : values) {
+      b.putShort(Half.fromFloat(v));
+    }
+    return new Tensor(name, ElementType.FLOAT16, shapeOf(values.length, dims), b.array());
+  }
+
   /** An int64 tensor (shapes, axes, indices); with no {@code dims} a vector (or scalar of one). */
   public static Tensor longs(String name, long[] values, long... dims) {
     ByteBuffer b = le(8 * values.length);
@@ -162,12 +174,30 @@ public final class Tensor {
     return data;
   }
 
-  /** The elements as floats (FLOAT tensors only). */
+  /** The elements as floats (FLOAT tensors, or FLOAT16 ones, widened exactly). */
   public float[] toFloats() {
+    if (type == ElementType.FLOAT16) {
+      float[] f = new float[data.length / 2];
+      ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < f.length; i++) {
+        f[i] = Half.toFloat(b.getShort());
+      }
+      return f;
+    }
     require(ElementType.FLOAT);
     float[] f = new float[data.length / 4];
     ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
     return f;
+  }
+
+  /**
+   * The elements as bytes, signed (INT8 and UINT8 tensors; UINT8 values read as {@code b & 0xff}).
+   */
+  public byte[] toBytes() {
+    if (type != ElementType.INT8 && type != ElementType.UINT8) {
+      throw new IllegalStateException("tensor " + name + " is " + type + ", not INT8 or UINT8");
+    }
+    return data.clone();
   }
 
   /** The elements as longs (INT64 tensors only). */

@@ -17,8 +17,14 @@ import io.edgessl.spi.OptimizationLevel;
 import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
 import io.edgessl.spi.TensorSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * ONNX Runtime on the CPU. Sessions run one inference at a time on {@code threads} intra-op threads
@@ -26,6 +32,18 @@ import java.util.Map;
  * encoders (a chain of large operators) do not benefit from.
  */
 public final class OrtBackend implements Backend {
+  /**
+   * System property naming an existing directory where every session opened from then on writes,
+   * for diagnosis, ONNX Runtime's optimized graph ({@code NAME.optimized.onnx}: which operators
+   * fused, e.g. which Q/DQ groups became MatMulIntegerToFloat or QLinearConv) and its profile
+   * ({@code NAME_DATE.json}: every node's kernel time, written when the session closes); NAME is
+   * the model's name with characters other than letters, digits, {@code .-_} replaced. Unset by
+   * default; profiling slows inference a little.
+   */
+  public static final String DUMP_PROPERTY = "edgessl.ort.dump";
+
+  private static final Logger LOG = Logger.getLogger(OrtBackend.class.getName());
+
   private final OrtEnvironment env;
 
   OrtBackend(OrtEnvironment env) {
@@ -38,12 +56,97 @@ public final class OrtBackend implements Backend {
   }
 
   /**
-   * INT8 (QDQ graphs run as integer kernels, VNNI where present), then FP32; FP16 last, since the
-   * CPU provider runs most FP16 operators through casts to FP32.
+   * INT8, then FP32, then FP16, as measured (docs/BENCHMARKS.md, "INT8 and FP16 encoders"): QDQ
+   * graphs run as integer kernels (MatMulIntegerToFloat, QLinearConv; VNNI where present), about
+   * twice as fast as FP32 for ViT-Tiny and a 224 x 224 CNN on an AVX-512 VNNI CPU; the CPU provider
+   * has no FP16 kernels for most operators and runs them through casts to FP32, so FP16 is the
+   * slowest (ViT-Tiny at 0.4x FP32's speed). Models as small as a 28 x 28 CNN are bound by
+   * per-operator overhead: there INT8 is no faster, or slower. Measured on x86-64 only. {@link
+   * #rank} measures the variants of the model at hand instead of trusting this order.
    */
   @Override
-  public java.util.List<Precision> precisions() {
-    return java.util.List.of(Precision.INT8, Precision.FP32, Precision.FP16);
+  public List<Precision> precisions() {
+    return List.of(Precision.INT8, Precision.FP32, Precision.FP16);
+  }
+
+  /** Rankings measured in this JVM, by the variants' hashes and the thread count. */
+  private final Map<String, List<Precision>> ranked = new ConcurrentHashMap<>();
+
+  /**
+   * Measures the variants on this machine: opens each with the given options (batch 1), runs each
+   * on a zero input twice to warm up, then round-robin until every one has run at least 5 times and
+   * 50 ms, and ranks them by their median time (ties keep {@link #precisions()}'s order). Rankings
+   * are kept for the life of the backend, per set of models and thread count, so later encoders of
+   * the same bundle start without measuring. About a second for ViT-Tiny's three variants; a few
+   * milliseconds for small models.
+   */
+  @Override
+  public List<Precision> rank(
+      Map<Precision, ModelSource> models, SessionSpec spec, SessionOptions options)
+      throws EdgeSslException {
+    List<Precision> order = Backend.super.rank(models, spec, options);
+    if (order.size() < 2) {
+      return order;
+    }
+    StringBuilder key = new StringBuilder().append(options.threads());
+    for (Precision p : order) {
+      key.append(' ').append(p.id()).append(':').append(models.get(p).sha256());
+    }
+    List<Precision> cached = ranked.get(key.toString());
+    if (cached != null) {
+      return cached;
+    }
+    SessionOptions one = new SessionOptions(options.threads(), options.optimization(), 1);
+    List<InferenceSession> sessions = new ArrayList<>();
+    try {
+      for (Precision p : order) {
+        sessions.add(open(models.get(p), spec, one));
+      }
+      List<List<Long>> times = new ArrayList<>();
+      for (InferenceSession s : sessions) {
+        s.run(1);
+        s.run(1);
+        times.add(new ArrayList<>());
+      }
+      long start = System.nanoTime();
+      for (int round = 0;
+          round < 5 || System.nanoTime() - start < 50_000_000L * order.size();
+          round++) {
+        for (int i = 0; i < sessions.size(); i++) {
+          long t0 = System.nanoTime();
+          sessions.get(i).run(1);
+          times.get(i).add(System.nanoTime() - t0);
+        }
+        if (round >= 1000) {
+          break;
+        }
+      }
+      long[] median = new long[order.size()];
+      for (int i = 0; i < median.length; i++) {
+        List<Long> t = times.get(i);
+        Collections.sort(t);
+        median[i] = t.get(t.size() / 2);
+      }
+      Integer[] idx = new Integer[order.size()];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = i;
+      }
+      Arrays.sort(idx, (x, y) -> Long.compare(median[x], median[y])); // stable: ties keep order
+      List<Precision> result = new ArrayList<>();
+      StringBuilder log = new StringBuilder();
+      for (int i : idx) {
+        result.add(order.get(i));
+        log.append(String.format(Locale.ROOT, " %s %.3f ms", order.get(i).id(), median[i] / 1e6));
+      }
+      LOG.fine(() -> "EdgeSSL: ONNX Runtime precisions measured, fastest first:" + log);
+      List<Precision> r = List.copyOf(result);
+      ranked.put(key.toString(), r);
+      return r;
+    } finally {
+      for (InferenceSession s : sessions) {
+        s.close();
+      }
+    }
   }
 
   /** ONNX Runtime's version, e.g. {@code 1.29.0}. */
@@ -55,6 +158,7 @@ public final class OrtBackend implements Backend {
   public InferenceSession open(ModelSource model, SessionSpec spec, SessionOptions options)
       throws EdgeSslException {
     OrtSession session;
+    boolean profiling = false;
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(level(options.optimization()));
       if (options.threads() > 0) {
@@ -63,6 +167,16 @@ public final class OrtBackend implements Backend {
       so.setInterOpNumThreads(1);
       so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      String dump = System.getProperty(DUMP_PROPERTY, "");
+      if (!dump.isEmpty()) {
+        String base =
+            java.nio.file.Path.of(dump)
+                .resolve(model.name().replaceAll("[^A-Za-z0-9._-]", "_"))
+                .toString();
+        so.setOptimizedModelFilePath(base + ".optimized.onnx");
+        so.enableProfiling(base);
+        profiling = true;
+      }
       session = env.createSession(model.bytes(), so);
     } catch (OrtException e) {
       throw OrtErrors.onLoad(e, model.name());
@@ -70,7 +184,7 @@ public final class OrtBackend implements Backend {
     // From here the session is ours: closed on every path that does not hand it on.
     try {
       int maxBatch = check(session, model.name(), spec, options.maxBatch());
-      return new OrtInferenceSession(env, session, model.name(), spec, maxBatch);
+      return new OrtInferenceSession(env, session, model.name(), spec, maxBatch, profiling);
     } catch (EdgeSslException | RuntimeException e) {
       closeQuietly(session, e);
       throw e;

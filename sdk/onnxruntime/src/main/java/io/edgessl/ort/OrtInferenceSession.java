@@ -41,11 +41,18 @@ public final class OrtInferenceSession implements InferenceSession {
 
   private final Map<String, OnnxTensor>[] outputMaps;
   private final List<OnnxTensor> owned = new ArrayList<>();
+  private final boolean profiling;
   private boolean closed;
 
   @SuppressWarnings("unchecked")
   OrtInferenceSession(
-      OrtEnvironment env, OrtSession session, String model, SessionSpec spec, int maxBatch) {
+      OrtEnvironment env,
+      OrtSession session,
+      String model,
+      SessionSpec spec,
+      int maxBatch,
+      boolean profiling) {
+    this.profiling = profiling;
     this.env = env;
     this.session = session;
     this.model = model;
@@ -153,6 +160,13 @@ public final class OrtInferenceSession implements InferenceSession {
     }
     owned.clear();
     try {
+      if (profiling) {
+        try {
+          session.endProfiling(); // writes the profile file (OrtBackend.DUMP_PROPERTY)
+        } catch (OrtException e) {
+          // A diagnosis aid that could not be written must not keep the session from closing.
+        }
+      }
       session.close();
     } catch (OrtException e) {
       // The handle is released either way; a failure here means ONNX Runtime's state is suspect.

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       BenchKnnCommand.class,
       BenchEncoderCommand.class,
       BenchPreprocessCommand.class,
+      BenchPrecisionCommand.class,
       BenchTrainCommand.class
     })
 public final class BenchCommand implements Runnable {

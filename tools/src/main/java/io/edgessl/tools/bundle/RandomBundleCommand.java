@@ -25,14 +25,15 @@ import picocli.CommandLine.Spec;
       "Write an untrained encoder with seeded random weights as a model bundle (tests, benchmarks,"
           + " trying the SDK). The same seed writes the same bytes.",
       "Models: vit-tiny (ViT-Tiny/16, 224 x 224, RGB), vit-test (2 blocks, 32 x 32), conv-test"
-          + " (CNN, 24 x 32, BGR), conv-mnist (CNN, 28 x 28 grey)."
+          + " (CNN, 24 x 32, BGR), conv-mnist (CNN, 28 x 28 grey), conv-small (CNN, 224 x 224,"
+          + " RGB)."
     })
 public final class RandomBundleCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       defaultValue = "vit-tiny",
       description =
-          "Architecture: vit-tiny, vit-test, conv-test, conv-mnist. Default: ${DEFAULT-VALUE}.")
+          "Architecture: vit-tiny, vit-test, conv-test, conv-mnist, conv-small. Default: ${DEFAULT-VALUE}.")
   String model;
 
   @Option(

@@ -40,10 +40,16 @@ public final class RandomModels {
     /**
      * A CNN of stride 4 and width 32 on 28 x 28 grey input (Fashion-MNIST's size): tests, demos.
      */
-    CONV_MNIST;
+    CONV_MNIST,
+    /**
+     * A ResNet-style CNN of stride 16 and widths 32, 64, 128, 256 on 224 x 224 RGB (0.35 G
+     * multiply-adds), resized and cropped as DINO evaluates: the convolutional benchmark model.
+     */
+    CONV_SMALL;
 
     /**
-     * Command-line name: {@code vit-tiny}, {@code vit-test}, {@code conv-test}, {@code conv-mnist}.
+     * Command-line name: {@code vit-tiny}, {@code vit-test}, {@code conv-test}, {@code conv-mnist},
+     * {@code conv-small}.
      */
     public String id() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -61,7 +67,9 @@ public final class RandomModels {
         }
       }
       throw new IllegalArgumentException(
-          "unknown model '" + id + "'; expected vit-tiny, vit-test, conv-test or conv-mnist");
+          "unknown model '"
+              + id
+              + "'; expected vit-tiny, vit-test, conv-test, conv-mnist or conv-small");
     }
   }
 
@@ -75,6 +83,8 @@ public final class RandomModels {
         return VitGraph.build(new VitGraph.Config(32, 32, 3, 8, 32, 2, 2, 4), w);
       case CONV_TEST:
         return ConvGraph.build(new ConvGraph.Config(24, 32, 3, 8, 16), w);
+      case CONV_SMALL:
+        return ConvGraph.build(new ConvGraph.Config(224, 224, 3, 32, 64, 128, 256), w);
       default:
         return ConvGraph.build(new ConvGraph.Config(28, 28, 1, 16, 32), w);
     }
@@ -116,6 +126,15 @@ public final class RandomModels {
                     .color(ColorMode.BGR)
                     .normalize(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
                     .stretch(Interpolation.BILINEAR)
+                    .build());
+      case CONV_SMALL:
+        return m.architecture("cnn, stride 16, widths 32-256")
+            .featureStride(16)
+            .embedding(256, "embedding", "patch_grid")
+            .preprocessing(
+                Preprocessing.builder(224, 224)
+                    .normalize(IMAGENET_MEAN, IMAGENET_STD)
+                    .resizeShortSide(256, Interpolation.BICUBIC)
                     .build());
       default:
         return m.architecture("cnn, stride 4, width 32")

@@ -97,13 +97,17 @@ public final class VitGraph {
     String h = ops.concat(1, cls, seq);
     h = ops.add(h, ops.weight(w.get("pos_embed", 0, 0.02f, 1, tokens, d)));
 
+    // The embedded tokens feed block 0's norm directly: ONNX Runtime fuses only Adds of two inputs
+    // of one shape (not this broadcast of the position embeddings) into SkipLayerNormalization.
+    String[] stream = {h, h};
     for (int i = 0; i < c.depth(); i++) {
-      h = block(ops.scope("blocks." + i), "blocks." + i + ".", h, c, w);
+      boolean last = i == c.depth() - 1;
+      stream = block(ops.scope("blocks." + i), "blocks." + i + ".", stream, last, c, w);
     }
     Ops fin = ops.scope("norm");
     h =
         fin.layerNorm(
-            h,
+            stream[1],
             fin.weight(w.get("norm.weight", 1, 0.1f, d)),
             fin.weight(w.get("norm.bias", 0, 0.1f, d)),
             -1,
@@ -122,13 +126,28 @@ public final class VitGraph {
     return g;
   }
 
-  private static String block(Ops ops, String p, String x, Config c, Weights w) {
+  /**
+   * One pre-norm block on the residual stream {@code {x, x for the norm}}; returns the same pair
+   * for the next block (the last block's output has one reader, the final norm: one sum).
+   *
+   * <p>Each residual sum is computed twice, once for the next residual Add and once (inputs
+   * swapped, so that common-subexpression elimination keeps both) for the LayerNormalization that
+   * reads it. ONNX Runtime fuses Add + LayerNormalization into its vectorized
+   * SkipLayerNormalization only when the Add feeds the norm alone (onnxruntime
+   * skip_layer_norm_fusion.cc, CheckFirstAdd); its plain LayerNormalization kernel is a scalar loop
+   * with a division per element. One extra element-wise Add per norm buys the fused kernel for 24
+   * of ViT-Tiny's 25 norms (its optimized graphs in docs/BENCHMARKS.md, "INT8 and FP16 encoders");
+   * the function is unchanged.
+   */
+  private static String[] block(
+      Ops ops, String p, String[] stream, boolean last, Config c, Weights w) {
+    String x = stream[0];
     long d = c.dim();
     long hd = d / c.heads();
     long hidden = d * c.mlpRatio();
     String n1 =
         ops.layerNorm(
-            x,
+            stream[1],
             ops.weight(w.get(p + "norm1.weight", 1, 0.1f, d)),
             ops.weight(w.get(p + "norm1.bias", 0, 0.1f, d)),
             -1,
@@ -153,10 +172,11 @@ public final class VitGraph {
         ops.add(
             ops.matMul(o, ops.weight(w.get(p + "attn.proj.weight", 0, 0.05f, d, d))),
             ops.weight(w.get(p + "attn.proj.bias", 0, 0.02f, d)));
+    String xn = ops.add(o, x);
     x = ops.add(x, o);
     String n2 =
         ops.layerNorm(
-            x,
+            xn,
             ops.weight(w.get(p + "norm2.weight", 1, 0.1f, d)),
             ops.weight(w.get(p + "norm2.bias", 0, 0.1f, d)),
             -1,
@@ -170,6 +190,10 @@ public final class VitGraph {
         ops.add(
             ops.matMul(m, ops.weight(w.get(p + "mlp.fc2.weight", 0, 0.05f, hidden, d))),
             ops.weight(w.get(p + "mlp.fc2.bias", 0, 0.02f, d)));
-    return ops.add(x, m);
+    if (last) {
+      String y = ops.add(x, m);
+      return new String[] {y, y};
+    }
+    return new String[] {ops.add(x, m), ops.add(m, x)};
   }
 }

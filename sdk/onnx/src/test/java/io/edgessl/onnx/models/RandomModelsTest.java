@@ -82,7 +82,8 @@ class RandomModelsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> RandomModels.Preset.parse("vit-huge"));
     assertEquals(
-        "unknown model 'vit-huge'; expected vit-tiny, vit-test, conv-test or conv-mnist",
+        "unknown model 'vit-huge'; expected vit-tiny, vit-test, conv-test, conv-mnist or"
+            + " conv-small",
         e.getMessage());
   }
 }

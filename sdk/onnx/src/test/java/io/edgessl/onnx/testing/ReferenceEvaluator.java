@@ -16,8 +16,8 @@ import java.util.Map;
  * tests compute expected outputs without ONNX Runtime. It covers the operators EdgeSSL's generated
  * encoders use (Conv, BatchNormalization, Relu, MaxPool, GlobalAveragePool, Flatten, MatMul, Gemm,
  * Add, Sub, Mul, Div, Pow, Sqrt, Erf, LayerNormalization, Softmax, Reshape, Transpose, Gather,
- * Concat, Slice, Shape, Expand, Unsqueeze, ReduceMean, Identity, Cast) and nothing else: it is
- * written for clarity, not speed.
+ * Concat, Slice, Shape, Expand, Unsqueeze, ReduceMean, Identity, Cast, Constant) and nothing else:
+ * it is written for clarity, not speed.
  */
 public final class ReferenceEvaluator {
   private ReferenceEvaluator() {}
@@ -115,6 +115,8 @@ public final class ReferenceEvaluator {
     switch (n.opType()) {
       case "Identity":
         return in[0];
+      case "Constant":
+        return fromTensor(n.attribute("value").get().asTensor());
       case "Add":
         return binary(in[0], in[1], (a, b) -> a + b);
       case "Sub":
