@@ -1,32 +1,55 @@
 package io.edgessl.tools;
 
 import io.edgessl.EdgeSslException;
+import io.edgessl.bundle.ModelBundle;
+import io.edgessl.encoder.Encoder;
 import io.edgessl.knn.Vote;
 import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.data.LabelledImages;
+import io.edgessl.tools.encode.EncoderFeatures;
 import io.edgessl.tools.encode.ImageFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
 import io.edgessl.tools.eval.KnnEval;
 import io.edgessl.tools.eval.KnnEvalCommand;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code edgessl demo}: the main job. Runs the k-NN evaluation on Fashion-MNIST with the DINO
- * protocol (k 20, T 0.07) and the lightly/InstDisc variant (k 200, T 0.1), for every encoder
- * available.
+ * protocol (k 20, T 0.07) and the lightly/InstDisc variant (k 200, T 0.1): raw pixels, the
+ * baseline, then every model bundle given (by default the model trained here without labels, {@link
+ * #DEFAULT_MODEL}, when the working directory is a checkout), run by the SDK on ONNX Runtime.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = "The main job: k-NN classification of Fashion-MNIST with the available encoders.")
 public final class DemoCommand implements Callable<Integer> {
+  /** The default Fashion-MNIST model, relative to a checkout's root (see models/README.md). */
+  public static final Path DEFAULT_MODEL = Path.of("models/fashion-mnist-resnet-tiny.edgessl");
+
   @Mixin DatasetOptions dataset;
+
+  @Option(
+      names = "--model",
+      paramLabel = "BUNDLE",
+      split = ",",
+      description =
+          "Model bundles to evaluate after raw pixels. Default: "
+              + "models/fashion-mnist-resnet-tiny.edgessl when it exists here.")
+  List<Path> models;
+
+  @Option(names = "--pixels-only", description = "Evaluate raw pixels only (no model).")
+  boolean pixelsOnly;
 
   @Spec CommandSpec spec;
 
@@ -45,6 +68,23 @@ public final class DemoCommand implements Callable<Integer> {
       KnnEvalCommand.print(out, run, dataset.directory().toString(), true);
     }
     out.flush();
+    List<Path> bundles = new ArrayList<>();
+    if (models != null) {
+      bundles.addAll(models);
+    } else if (!pixelsOnly && Files.isRegularFile(DEFAULT_MODEL)) {
+      bundles.add(DEFAULT_MODEL);
+    }
+    for (Path bundle : pixelsOnly ? List.<Path>of() : bundles) {
+      out.println();
+      out.println("== Encoder: " + bundle + " (trained without labels; ONNX Runtime, FP32)");
+      out.flush();
+      Encoder encoder = Encoder.builder(ModelBundle.open(bundle)).maxBatch(64).build();
+      try (ImageFeatures features = new EncoderFeatures(encoder)) {
+        KnnEval.Run run = KnnEval.run(features, train, test, settings, threads);
+        KnnEvalCommand.print(out, run, dataset.directory().toString(), true);
+      }
+      out.flush();
+    }
     return 0;
   }
 }

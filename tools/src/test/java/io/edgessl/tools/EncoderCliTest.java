@@ -210,4 +210,25 @@ class EncoderCliTest {
     assertEquals(
         1, r.out().lines().filter(l -> l.matches("  " + nativeName + " +1 +2 .*%")).count());
   }
+
+  /** The main job evaluates raw pixels, then each bundle given, both by the DINO protocol. */
+  @Test
+  void demoEvaluatesPixelsThenTheModels() throws Exception {
+    Path data = Files.createDirectory(dir.resolve("fm"));
+    IdxTestData.write(data);
+    Path b = bundle("conv-mnist", "m.edgessl");
+    Run r = run("demo", "--data", data.toString(), "--model", b.toString());
+    assertEquals(0, r.code(), r.err());
+    int pixels = r.out().indexOf("== Encoder: raw pixels");
+    int model =
+        r.out().indexOf("== Encoder: " + b + " (trained without labels; ONNX Runtime, FP32)");
+    assertTrue(pixels >= 0 && model > pixels, r.out());
+    assertTrue(
+        r.out().indexOf("encoder   conv-mnist-random-3 (onnxruntime, fp32) (dimension 32)") > model,
+        r.out());
+
+    r = run("demo", "--data", data.toString(), "--model", dir.resolve("none.edgessl").toString());
+    assertEquals(1, r.code(), r.out());
+    assertEquals("edgessl: model bundle not found: " + dir.resolve("none.edgessl") + "\n", r.err());
+  }
 }

@@ -9,8 +9,10 @@ import io.edgessl.tools.encode.ImageFeatures;
 import io.edgessl.tools.encode.ModelFeatures;
 import io.edgessl.tools.encode.PixelsFeatures;
 import io.edgessl.tools.train.TrainedEncoder;
+import io.edgessl.tools.train.Trainer;
 import io.edgessl.tools.train.model.Pooling;
 import io.edgessl.tools.train.nn.Torch;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -27,7 +29,7 @@ public final class EncoderOptions {
       names = "--checkpoint",
       paramLabel = "FILE",
       description =
-          "A training checkpoint (edgessl train's checkpoint.pt): evaluates its backbone (DINO's"
+          "A training checkpoint (edgessl train's checkpoint.pt) or its run directory: evaluates its backbone (DINO's"
               + " teacher, MoCo v3's momentum encoder, else the encoder) on libtorch.")
   public Path checkpoint;
 
@@ -91,7 +93,9 @@ public final class EncoderOptions {
     }
     if (checkpoint != null) {
       Torch.threads(threads);
-      TrainedEncoder t = TrainedEncoder.load(checkpoint);
+      Path file =
+          Files.isDirectory(checkpoint) ? checkpoint.resolve(Trainer.CHECKPOINT) : checkpoint;
+      TrainedEncoder t = TrainedEncoder.load(file);
       if (t.mean().length != 1) {
         throw new IllegalArgumentException(
             checkpoint
