@@ -28,7 +28,7 @@ import java.util.Set;
  *   <li>Activations: per tensor, int8, from calibrated ranges ({@link Calibrator}): symmetric (zero
  *       point 0, what TensorRT requires) or asymmetric (ONNX Runtime only; a full 8 bits for
  *       one-signed tensors such as softmax or ReLU outputs). One Q/DQ pair per quantized reader
- *       (and per input of it), all with the tensor's one scale and zero point: ONNX Runtime fuses a
+ *       (and per input of it), each with the tensor's scale and zero point: ONNX Runtime fuses a
  *       node with its Q/DQ nodes only when each DequantizeLinear feeds that node alone, and on x86
  *       its integer Conv needs uint8 activations, which its {@code QDQS8ToU8Transformer} makes of
  *       an int8 pair only when the QuantizeLinear has exactly one consumer
