@@ -21,6 +21,9 @@ import java.util.stream.Stream;
  * frame number in {@link ImageSet#frames()}, for work that pairs neighbouring frames.
  */
 public final class VideoFrames {
+  // An image set is one byte array.
+  private static final int MAX_BYTES = Integer.MAX_VALUE - 8;
+
   private VideoFrames() {}
 
   /**
@@ -72,6 +75,15 @@ public final class VideoFrames {
           Y4mFrame fr = r.read();
           if (fr == null) {
             break;
+          }
+          if (pixels.size() > MAX_BYTES - bytes) {
+            throw new EdgeSslException(
+                ErrorCode.UNAVAILABLE,
+                f
+                    + ": frame "
+                    + i
+                    + " would take the frames past the 2 GiB an image set holds; take fewer with"
+                    + " --frame-step, --max-frames or --train-limit");
           }
           ImageFolder.scaleInto(fr.toImage(channels == 1), size, channels, one, 0);
           pixels.write(one, 0, bytes);

@@ -8,9 +8,9 @@ import java.awt.image.BufferedImage;
  * the conversions training needs. RGB uses the core's BT.601 coefficients ({@link
  * YuvRange#coefficients()}) in the stream's range, clamped to [0, 255] and rounded; grey is the Y
  * plane on the same scale ({@code yScale (Y - yOffset)}, clamped and rounded: Y itself in full
- * range, {@code (Y - 16) * 255 / 219} in limited range), which is the BT.601 luma of that RGB, so a
- * grey video and an RGB video agree with {@link ImageFolder}'s grey ({@code 0.299 R + 0.587 G +
- * 0.114 B}).
+ * range, {@code (Y - 16) * 255 / 219} in limited range), which before clamping is the BT.601 luma
+ * of that RGB, so a grey video and an RGB video agree with {@link ImageFolder}'s grey ({@code 0.299
+ * R + 0.587 G + 0.114 B}).
  *
  * @param index frame number in its stream, from 0
  * @param data the planes, {@link Chroma#frameBytes} bytes
@@ -38,6 +38,9 @@ public record Y4mFrame(
     }
   }
 
+  private static final float[] LIMITED = YuvRange.LIMITED.coefficients();
+  private static final float[] FULL = YuvRange.FULL.coefficients();
+
   public Y4mFrame {
     if (data.length != chroma.frameBytes(width, height)) {
       throw new IllegalArgumentException(
@@ -52,13 +55,17 @@ public record Y4mFrame(
 
   /** Grey of pixel {@code (x, y)}: the Y sample scaled to full range. */
   public int grey(int x, int y) {
-    float[] k = range.coefficients();
+    float[] k = coefficients();
     return clampRound(k[1] * (luma(x, y) - k[0]));
   }
 
   /** RGB of pixel {@code (x, y)} as {@code 0xRRGGBB}; a mono frame is grey. */
   public int rgb(int x, int y) {
-    return rgb(x, y, range.coefficients());
+    return rgb(x, y, coefficients());
+  }
+
+  private float[] coefficients() {
+    return range == YuvRange.FULL ? FULL : LIMITED;
   }
 
   private int rgb(int x, int y, float[] k) {
@@ -85,7 +92,7 @@ public record Y4mFrame(
    */
   public BufferedImage toImage(boolean grey) {
     int[] px = new int[width * height];
-    float[] k = range.coefficients();
+    float[] k = coefficients();
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int p;

@@ -122,7 +122,7 @@ public final class Y4mReader implements AutoCloseable {
         case 'H' -> h = dimension(file, "height", t);
         case 'C' -> c = v;
         case 'F' -> {
-          if (!v.matches("[1-9][0-9]{0,9}:[1-9][0-9]{0,9}")) {
+          if (!v.matches("[0-9]{1,10}:[0-9]{1,10}")) { // 0:0 is "unknown" (mjpegtools)
             throw new EdgeSslException(
                 ErrorCode.CORRUPT_FILE, file + ": bad frame rate '" + t + "' in the Y4M header");
           }
@@ -159,6 +159,10 @@ public final class Y4mReader implements AutoCloseable {
                       + SUPPORTED
                       + ")");
         };
+    if (chroma.frameBytes(w, h) > Integer.MAX_VALUE - 8) {
+      throw new EdgeSslException(
+          ErrorCode.CORRUPT_FILE, file + ": " + w + "x" + h + " frames are too large to read");
+    }
     return new Y4mReader(file, in, w, h, chroma, range, rate);
   }
 
