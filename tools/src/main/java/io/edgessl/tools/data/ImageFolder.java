@@ -140,6 +140,15 @@ public final class ImageFolder {
       throw new EdgeSslException(
           ErrorCode.CORRUPT_FILE, "cannot decode image " + file + ": not a readable image");
     }
+    scaleInto(img, size, channels, out, off);
+  }
+
+  /**
+   * Scales {@code img} (area averaging) so its shorter side is {@code size}, centre-crops it to
+   * {@code size x size} and writes it planar at {@code out[off]}: 1 channel (ITU-R 601 luma) or 3
+   * (RGB). Video frames are resized the same way ({@link VideoFrames}).
+   */
+  static void scaleInto(BufferedImage img, int size, int channels, byte[] out, int off) {
     int w = img.getWidth();
     int h = img.getHeight();
     double scale = (double) size / Math.min(w, h);

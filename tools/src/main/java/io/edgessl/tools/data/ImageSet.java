@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * Images of one size and channel count held in memory as planar bytes ({@code count x channels x
  * height x width}), with optional class labels: what training reads and augments. Fashion-MNIST
- * comes from {@link #of(LabelledImages)}, folders of images from {@link ImageFolder}.
+ * comes from {@link #of(LabelledImages)}, folders of images from {@link ImageFolder}, frames of
+ * videos from {@link VideoFrames}.
  *
  * @param labels class of each image, or -1 where unknown
  * @param classes class names indexed by label (empty when unlabelled)
+ * @param frames where each image comes from when the images are video frames, else null
  */
 public record ImageSet(
     String name,
@@ -18,7 +20,46 @@ public record ImageSet(
     int height,
     int width,
     int[] labels,
-    List<String> classes) {
+    List<String> classes,
+    Frames frames) {
+
+  /**
+   * The video and frame number of each image of a set of video frames. Frames of one video are
+   * consecutive in the set and in stream order, so neighbouring frames are neighbours in the set.
+   *
+   * @param video index into {@code files} of each image's video
+   * @param frame frame number of each image in its video, from 0
+   * @param files the videos, in the order read
+   */
+  public record Frames(int[] video, int[] frame, List<String> files) {
+    public Frames {
+      if (video.length != frame.length) {
+        throw new IllegalArgumentException(
+            video.length + " videos for " + frame.length + " frames");
+      }
+      files = List.copyOf(files);
+    }
+
+    /** Images {@code [from, from + n)} (copies). */
+    Frames slice(int from, int n) {
+      return new Frames(
+          Arrays.copyOfRange(video, from, from + n),
+          Arrays.copyOfRange(frame, from, from + n),
+          files);
+    }
+  }
+
+  /** Images that are not video frames. */
+  public ImageSet(
+      String name,
+      byte[] pixels,
+      int channels,
+      int height,
+      int width,
+      int[] labels,
+      List<String> classes) {
+    this(name, pixels, channels, height, width, labels, classes, null);
+  }
 
   public ImageSet {
     if (channels != 1 && channels != 3) {
@@ -29,6 +70,10 @@ public record ImageSet(
           name + ": " + labels.length + " images do not fill " + pixels.length + " bytes");
     }
     classes = List.copyOf(classes);
+    if (frames != null && frames.video().length != labels.length) {
+      throw new IllegalArgumentException(
+          name + ": " + frames.video().length + " frame indices for " + labels.length + " images");
+    }
   }
 
   /** A grey labelled dataset as an image set (no copy). */
@@ -64,7 +109,8 @@ public record ImageSet(
     }
     byte[] p = Arrays.copyOfRange(pixels, offset(from), offset(from + n));
     int[] l = Arrays.copyOfRange(labels, from, from + n);
-    return new ImageSet(name, p, channels, height, width, l, classes);
+    Frames f = frames == null ? null : frames.slice(from, n);
+    return new ImageSet(name, p, channels, height, width, l, classes, f);
   }
 
   /** The grey labelled view the k-NN evaluation reads (one channel, every image labelled). */

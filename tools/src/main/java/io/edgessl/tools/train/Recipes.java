@@ -47,13 +47,27 @@ public final class Recipes {
     boolean mae = m.equals("mae");
 
     o.dataset = or(o.dataset, "fashion-mnist");
-    if (!o.dataset.equals("fashion-mnist") && !o.dataset.equals("folder")) {
+    if (!List.of("fashion-mnist", "folder", "video").contains(o.dataset)) {
       throw new IllegalArgumentException(
-          "unknown dataset '" + o.dataset + "'; expected fashion-mnist or folder");
+          "unknown dataset '" + o.dataset + "'; expected fashion-mnist, folder or video");
     }
     boolean fm = o.dataset.equals("fashion-mnist");
+    boolean video = o.dataset.equals("video");
     if (!fm && o.data == null) {
-      throw new IllegalArgumentException("--dataset folder needs --data DIR");
+      throw new IllegalArgumentException(
+          "--dataset " + o.dataset + " needs --data " + (video ? "PATH" : "DIR"));
+    }
+    if (video) {
+      o.frameStep = or(o.frameStep, 1);
+      if (o.frameStep <= 0) {
+        throw new IllegalArgumentException("--frame-step must be positive: " + o.frameStep);
+      }
+      if (o.maxFrames != null && o.maxFrames <= 0) {
+        throw new IllegalArgumentException("--max-frames must be positive: " + o.maxFrames);
+      }
+    } else if (o.frameStep != null || o.maxFrames != null) {
+      throw new IllegalArgumentException(
+          "--frame-step and --max-frames apply to --dataset video, not " + o.dataset);
     }
     o.imageSize = or(o.imageSize, fm ? 28 : 64);
     o.channels = or(o.channels, fm ? 1 : 3);

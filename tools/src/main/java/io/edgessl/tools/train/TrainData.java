@@ -5,6 +5,7 @@ import io.edgessl.tools.data.FashionMnist;
 import io.edgessl.tools.data.ImageFolder;
 import io.edgessl.tools.data.ImageSet;
 import io.edgessl.tools.data.LabelledImages;
+import io.edgessl.tools.data.VideoFrames;
 import java.nio.file.Path;
 
 /**
@@ -36,6 +37,12 @@ public record TrainData(
             "off: it embeds 28x28 grey images, the model trains at " + o.imageSize);
       }
       return new TrainData(set, train.head(o.knnBank), test.head(o.knnQueries), null);
+    }
+    if (o.dataset.equals("video")) {
+      // --train-limit caps the frames read, so a long video is not decoded only to be cut.
+      ImageSet set =
+          VideoFrames.load(o.data, o.imageSize, o.channels, o.frameStep, o.maxFrames, o.trainLimit);
+      return new TrainData(set, null, null, "off: videos have no held-out labelled split");
     }
     ImageSet set = ImageFolder.load(o.data, o.imageSize, o.channels, threads);
     if (o.trainLimit != null && o.trainLimit < set.count()) {

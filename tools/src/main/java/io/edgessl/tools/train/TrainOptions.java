@@ -20,29 +20,45 @@ public final class TrainOptions {
   // ---- What to train on -------------------------------------------------------------------
   @Option(
       names = "--dataset",
-      description = "fashion-mnist (IDX files; labels are ignored) or folder (images, see --data).")
+      description =
+          "fashion-mnist (IDX files; labels are ignored), folder (images, see --data) or video"
+              + " (frames of YUV4MPEG2 .y4m videos).")
   public String dataset;
 
   @Option(
       names = "--data",
-      paramLabel = "DIR",
+      paramLabel = "PATH",
       description =
-          "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist) or image folder (with"
-              + " --dataset folder: images, or class subfolders of images).")
+          "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist), image folder (with"
+              + " --dataset folder: images, or class subfolders of images) or, with --dataset"
+              + " video, a .y4m file or a directory of them (read in name order).")
   public Path data;
 
   @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N images.")
   public Integer trainLimit;
 
   @Option(
+      names = "--frame-step",
+      paramLabel = "N",
+      description = "--dataset video: take every N-th frame (0, N, 2N, ...). Default: 1.")
+  public Integer frameStep;
+
+  @Option(
+      names = "--max-frames",
+      paramLabel = "N",
+      description = "--dataset video: take at most N frames from each video. Default: all.")
+  public Integer maxFrames;
+
+  @Option(
       names = "--image-size",
       description =
-          "Training resolution (global crops). Default: 28 for Fashion-MNIST, 64 for folders.")
+          "Training resolution (global crops). Default: 28 for Fashion-MNIST, 64 for folders and"
+              + " videos.")
   public Integer imageSize;
 
   @Option(
       names = "--channels",
-      description = "1 (grey) or 3 (RGB). Default: 1 Fashion-MNIST, 3 folders.")
+      description = "1 (grey) or 3 (RGB). Default: 1 Fashion-MNIST, 3 folders and videos.")
   public Integer channels;
 
   @Option(

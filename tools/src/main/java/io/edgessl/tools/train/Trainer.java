@@ -140,6 +140,7 @@ public final class Trainer {
       start.put("encoder", spec.toJson());
       start.put("parameters", method.encoder().parameterCount());
       start.put("steps_per_epoch", spe);
+      start.put("data", data.train().name());
       start.put("options", options);
       log.write(start);
       out.printf(
@@ -153,6 +154,7 @@ public final class Trainer {
           views.size(),
           spe,
           o.epochs);
+      out.println("data: " + data.train().name());
       if (data.monitorNote() != null) {
         out.println("k-NN monitor " + data.monitorNote());
       }
