@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.edgessl.onnx.ElementType;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;
+import io.edgessl.onnx.Ops;
+import io.edgessl.onnx.Shape;
+import io.edgessl.onnx.Tensor;
 import io.edgessl.onnx.models.RandomModels;
 import io.edgessl.onnx.models.RandomModels.Preset;
 import io.edgessl.onnx.quant.GraphPreparation;
@@ -18,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,5 +124,64 @@ class OrtQdqFusionTest {
       assertEquals(layers.size() - 1, count(k, INTEGER), p + " keeping " + kept + ": " + k);
       assertEquals(1, count(k, FLOAT_PRODUCTS), p + " keeping " + kept + ": " + k);
     }
+  }
+
+  /**
+   * A ResNet stage with a downsample, then two projections of one vector: {@code x} feeds the
+   * stage's first 3 x 3 Conv and its 1 x 1 downsample Conv, the pooled feature feeds two MatMuls.
+   * Each reader needs a Q/DQ pair of its own: ONNX Runtime's {@code QDQS8ToU8Transformer} turns an
+   * int8 pair into uint8 (what its x86 integer Conv needs) only when the QuantizeLinear has exactly
+   * one consumer, and {@code EnsureUniqueDQForNodeUnit} duplicates a shared DequantizeLinear but
+   * not its QuantizeLinear, so a shared pair leaves both readers in float.
+   */
+  private static OnnxGraph sharedInputs() {
+    OnnxGraph g = OnnxGraph.create("shared-inputs");
+    Ops ops = new Ops(g);
+    SplittableRandom r = new SplittableRandom(11);
+    String pixels = g.input("pixels", ElementType.FLOAT, Shape.batched("N", 3, 16, 16));
+    long[] s1 = {1, 1};
+    long[] s2 = {2, 2};
+    long[] p1 = {1, 1, 1, 1};
+    long[] p0 = {0, 0, 0, 0};
+    String x = ops.relu(ops.conv(pixels, w(ops, r, "stem.w", 8, 3, 3, 3), b(ops, 8), s1, p1, 1));
+    String a = ops.relu(ops.conv(x, w(ops, r, "a.w", 16, 8, 3, 3), b(ops, 16), s2, p1, 1));
+    String c = ops.conv(a, w(ops, r, "b.w", 16, 16, 3, 3), b(ops, 16), s1, p1, 1);
+    String ds = ops.conv(x, w(ops, r, "down.w", 16, 8, 1, 1), b(ops, 16), s2, p0, 1);
+    String y = ops.relu(ops.add(c, ds));
+    String f = ops.flatten(ops.globalAveragePool(y), 1);
+    String e1 = ops.matMul(f, w(ops, r, "proj1.w", 16, 8));
+    String e2 = ops.matMul(f, w(ops, r, "proj2.w", 16, 8));
+    g.output(ops.identity(e1, "embedding"), ElementType.FLOAT, Shape.batched("N", 8));
+    g.output(ops.identity(e2, "other"), ElementType.FLOAT, Shape.batched("N", 8));
+    g.check();
+    return g;
+  }
+
+  private static String w(Ops ops, SplittableRandom r, String name, long... dims) {
+    return ops.weight(Tensor.normal(name, r, 0.3, dims));
+  }
+
+  private static String b(Ops ops, long n) {
+    return ops.weight(Tensor.filled(ops.fresh("bias"), 0.1f, n));
+  }
+
+  @Test
+  void convsAndMatMulsReadingOneActivationAllRunAsIntegerKernels() throws Exception {
+    OnnxGraph fp32 = sharedInputs();
+    OnnxGraph prepared = GraphPreparation.forQuantization(fp32);
+    List<QuantLayer> layers = QdqQuantizer.layers(prepared);
+    assertEquals(6, layers.size(), layers.toString());
+    OnnxGraph int8 =
+        QdqQuantizer.quantize(prepared, ranges(prepared), QdqQuantizer.Options.defaults());
+    // Every reader has its own pair: no QuantizeLinear or DequantizeLinear has two consumers.
+    for (Node n : int8.nodes()) {
+      if (n.opType().endsWith("QuantizeLinear")) {
+        assertEquals(1, int8.consumers(n.output(0)).size(), n.toString());
+      }
+    }
+    Map<String, Integer> q = optimized(int8, "shared-int8");
+    assertEquals(4, count(q, Set.of("QLinearConv")), "all four Convs: " + q);
+    assertEquals(layers.size(), count(q, INTEGER), "int8: " + q);
+    assertEquals(0, count(q, FLOAT_PRODUCTS), "int8: " + q);
   }
 }

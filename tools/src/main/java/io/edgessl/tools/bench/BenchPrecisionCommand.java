@@ -33,12 +33,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -198,13 +201,24 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
         }
         ClassificationReport rep = new ClassificationReport(test.classes());
         KnnClassifier c = KnnClassifier.builder(index).k(k).temperature(temperature).build();
-        for (int i = 0; i < q.length; i++) {
-          Prediction pr = c.classify(q[i]);
-          int[] ranked = new int[pr.size()];
-          for (int r = 0; r < ranked.length; r++) {
-            ranked[r] = pr.labelIndex(r);
+        // Blocked searches of 512 queries over every core, as eval knn does: one query at a time
+        // streams the whole bank per query (1.5 GB for a 60 000 x 6272 map-embedding bank).
+        ExecutorService pool = Executors.newFixedThreadPool(nThreads);
+        try (Progress pr = Progress.start("k-NN search, " + p.id(), q.length)) {
+          for (int from = 0; from < q.length; from += 512) {
+            int n = Math.min(512, q.length - from);
+            Prediction[] preds = c.classify(Arrays.copyOfRange(q, from, from + n), pool);
+            for (int i = 0; i < n; i++) {
+              int[] ranked = new int[preds[i].size()];
+              for (int r = 0; r < ranked.length; r++) {
+                ranked[r] = preds[i].labelIndex(r);
+              }
+              rep.add(test.labels()[from + i], ranked);
+            }
+            pr.step(n);
           }
-          rep.add(test.labels()[i], ranked);
+        } finally {
+          pool.shutdownNow();
         }
         if (reference == null) {
           reference = q;

@@ -60,7 +60,8 @@ final class GraphRunner implements ImageFeatures {
             m.preprocessing().width()),
         List.of(
             new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
-            new TensorSpec(m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.embeddingSize())));
+            new TensorSpec(
+                m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.patchFeatureSize())));
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.bundle.ModelBundle;
+import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.knn.Vote;
 import io.edgessl.tools.TestData;
@@ -29,7 +30,10 @@ class DefaultModelTest {
     assertTrue(Files.isRegularFile(MODEL), MODEL.toAbsolutePath() + " is missing");
     LabelledImages train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
     LabelledImages test = FashionMnist.load(dir, FashionMnist.Split.TEST);
-    Encoder encoder = Encoder.builder(ModelBundle.open(MODEL)).maxBatch(64).build();
+    // FP32, the precision recorded: the bundle also has INT8 (88.47 %) and FP16, and the default
+    // ("fastest") picks INT8 on a CPU with VNNI.
+    Encoder encoder =
+        Encoder.builder(ModelBundle.open(MODEL)).precision(Precision.FP32).maxBatch(64).build();
     KnnEval.Run run;
     try (EncoderFeatures features = new EncoderFeatures(encoder)) {
       assertEquals(6272, features.dimension());

@@ -11,8 +11,11 @@ import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.io.Json;
+import io.edgessl.onnx.ElementType;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;
+import io.edgessl.onnx.Ops;
+import io.edgessl.onnx.Shape;
 import io.edgessl.onnx.models.RandomModels;
 import io.edgessl.onnx.models.RandomModels.Preset;
 import io.edgessl.tools.EdgeSsl;
@@ -169,6 +172,46 @@ class QuantizeCommandTest {
       Map<?, ?> scores = (Map<?, ?>) json.get("scores");
       assertEquals(List.of("fp32", "fp16", "int8"), List.copyOf(scores.keySet()));
       assertEquals(1.0, ((Map<?, ?>) scores.get("fp32")).get("cosine_mean"));
+    }
+  }
+
+  /**
+   * A bundle whose embedding is the final feature map flattened ({@code --embedding map}, as the
+   * default Fashion-MNIST model has): its patch grid has fewer channels than the embedding has
+   * values, and the quantizer must check each output against its own size.
+   */
+  @Test
+  void aMapEmbeddingBundleQuantizes() throws Exception {
+    Path fm = TestData.fashionMnist();
+    OnnxGraph g = RandomModels.graph(Preset.CONV_MNIST, 7);
+    Node grid = g.producer("patch_grid").orElseThrow();
+    String map = g.producer(grid.input(0)).orElseThrow().input(0); // [N, 32, 7, 7]
+    Node emb = g.producer("embedding").orElseThrow();
+    emb.inputs().set(0, new Ops(g).flatten(map, 1));
+    g.outputs().removeIf(v -> v.name().equals("embedding"));
+    g.output("embedding", ElementType.FLOAT, Shape.batched("N", 32 * 7 * 7));
+    g.sortNodes();
+    g.check();
+    Path b = dir.resolve("map.edgessl");
+    BundleWriter.write(
+        b,
+        RandomModels.manifest(Preset.CONV_MNIST, 7)
+            .embedding(32 * 7 * 7, "embedding", "patch_grid")
+            .patchFeatureSize(32)
+            .embeddingPooling("map"),
+        Map.of("encoder.fp32.onnx", g.toBytes()));
+    Run r =
+        run("quantize", b.toString(), "--quiet", "--calib", fm.toString(), "--calib-count", "32");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("wrote " + b + ": precisions fp32, fp16, int8"), r.out());
+    ModelBundle bundle = ModelBundle.open(b);
+    assertEquals(32, bundle.manifest().patchFeatureSize());
+    LabelledImages test = FashionMnist.load(fm, FashionMnist.Split.TEST).head(8);
+    float[][] ref = embed(bundle, Precision.FP32, test, test.count());
+    float[][] int8 = embed(bundle, Precision.INT8, test, test.count());
+    for (int i = 0; i < ref.length; i++) {
+      assertEquals(32 * 7 * 7, int8[i].length);
+      assertTrue(Evaluation.cosine(ref[i], int8[i]) >= INT8_MIN_COSINE, "image " + i);
     }
   }
 

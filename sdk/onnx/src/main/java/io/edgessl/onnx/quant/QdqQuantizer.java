@@ -7,6 +7,7 @@ import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +27,14 @@ import java.util.Set;
  *       axis} (opset 13 and later).
  *   <li>Activations: per tensor, int8, from calibrated ranges ({@link Calibrator}): symmetric (zero
  *       point 0, what TensorRT requires) or asymmetric (ONNX Runtime only; a full 8 bits for
- *       one-signed tensors such as softmax or ReLU outputs). One Q/DQ pair per tensor, shared by
- *       every quantized reader.
+ *       one-signed tensors such as softmax or ReLU outputs). One Q/DQ pair per quantized reader
+ *       (and per input of it), each with the tensor's scale and zero point: ONNX Runtime fuses a
+ *       node with its Q/DQ nodes only when each DequantizeLinear feeds that node alone, and on x86
+ *       its integer Conv needs uint8 activations, which its {@code QDQS8ToU8Transformer} makes of
+ *       an int8 pair only when the QuantizeLinear has exactly one consumer
+ *       (onnxruntime/core/optimizer/qdq_transformer/qdq_s8_to_u8.cc). A pair shared by a ResNet
+ *       stage's first Conv and its downsample left both in float; ONNX Runtime's own quantizer has
+ *       the same switch ({@code DedicatedQDQPair}).
  *   <li>A Conv's output is quantized too: ONNX Runtime runs a Conv as integer only when its output
  *       goes through QuantizeLinear (QLinearConv); its bias, split off by {@link GraphPreparation},
  *       is added in float after the pair.
@@ -213,10 +220,9 @@ public final class QdqQuantizer {
       }
       Node n = byName.get(l.node());
       for (String t : l.activations()) {
-        String dq = e.activation(t);
         for (int i = 0; i < 2; i++) {
           if (n.input(i).equals(t)) {
-            n.inputs().set(i, dq);
+            n.inputs().set(i, e.activation(t));
           }
         }
       }
@@ -294,7 +300,10 @@ public final class QdqQuantizer {
     private final OnnxGraph g;
     private final Map<String, Range> ranges;
     private final ActivationScheme scheme;
-    private final Map<String, String> dequantized = new HashMap<>();
+
+    /** Conv outputs quantized in place: their readers read the pair's DequantizeLinear. */
+    private final Set<String> inPlace = new HashSet<>();
+
     private final Map<String, String> weights = new HashMap<>();
 
     Editor(OnnxGraph g, Map<String, Range> ranges, ActivationScheme scheme) {
@@ -303,19 +312,24 @@ public final class QdqQuantizer {
       this.scheme = scheme;
     }
 
-    /** The dequantized twin of activation {@code t}, created once. */
+    /**
+     * A dequantized twin of activation {@code t} for one reader: a new Q/DQ pair on each call, or
+     * {@code t} itself for a Conv output quantized in place. Each pair has scale and zero-point
+     * initializers of its own (the tensor's values): with shared ones the pairs would be the same
+     * computation, and ONNX Runtime's common-subexpression elimination would merge them back into
+     * one shared pair before its QDQ fusion runs.
+     */
     String activation(String t) {
-      String dq = dequantized.get(t);
-      if (dq == null) {
-        Params p = params(range(t), scheme);
-        String s = g.initializer(Tensor.scalar(g.uniqueName(t + "_scale"), p.scale()));
-        String z = zeroPoint(t, p.zeroPoint());
-        String q = g.uniqueName(t + "_quantized");
-        dq = g.uniqueName(t + "_dequantized");
-        g.node("QuantizeLinear", List.of(t, s, z), List.of(q)).name(g.uniqueName(t + "_Q"));
-        g.node("DequantizeLinear", List.of(q, s, z), List.of(dq)).name(g.uniqueName(t + "_DQ"));
-        dequantized.put(t, dq);
+      if (inPlace.contains(t)) {
+        return t;
       }
+      Params p = params(range(t), scheme);
+      String s = g.initializer(Tensor.scalar(g.uniqueName(t + "_scale"), p.scale()));
+      String z = zeroPoint(t, p.zeroPoint());
+      String q = g.uniqueName(t + "_quantized");
+      String dq = g.uniqueName(t + "_dequantized");
+      g.node("QuantizeLinear", List.of(t, s, z), List.of(q)).name(g.uniqueName(t + "_Q"));
+      g.node("DequantizeLinear", List.of(q, s, z), List.of(dq)).name(g.uniqueName(t + "_DQ"));
       return dq;
     }
 
@@ -329,7 +343,10 @@ public final class QdqQuantizer {
       String q = g.uniqueName(y + "_quantized");
       g.node("QuantizeLinear", List.of(raw, s, z), List.of(q)).name(g.uniqueName(y + "_Q"));
       g.node("DequantizeLinear", List.of(q, s, z), List.of(y)).name(g.uniqueName(y + "_DQ"));
-      dequantized.put(y, y); // readers quantized later read the DQ output directly
+      // Readers quantized later read the DQ output directly. A Conv with a bias feeds only its
+      // bias Add after GraphPreparation, so this DQ has the one reader ONNX Runtime needs; a
+      // bias-free Conv read by several nodes keeps one pair (QLinearConv has one output Q).
+      inPlace.add(y);
     }
 
     /** The dequantized twin of weight {@code w}, created once. */
