@@ -21,7 +21,7 @@ case "$config" in
     py_args="--method dino --arch vit --dim 192 --heads 3 --depth 4 --patch 4 --batch 64 --local-crops 6 --local-size 12 --out-dim 4096 --head-hidden 1024 --head-bottleneck 256" ;;
   *) echo "unknown configuration $config" >&2; exit 2 ;;
 esac
-jar=$(ls tools/target/edgessl-tools-*.jar | grep -v -e sources -e tests | head -n 1)
+jar=$(ls tools/cli/target/edgessl-tools-*.jar | grep -v -e sources -e tests | head -n 1)
 ratios=()
 for r in $(seq 1 "$rounds"); do
   j=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" bench train --threads 1 \
