@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Training throughput of one training step in PyTorch's Python API: the baseline of `edgessl bench train`.
 
-Builds the same model, method and batch as the Java loop (io.edgessl.tools.train): a ViT as DINO's
+Builds the same model, method and batch as the Java loop (io.edgessl.train): a ViT as DINO's
 vision_transformer.py (pre-LN blocks, [CLS], learned positions resized bicubically for local crops,
 explicit matmul/softmax attention) or the small ResNet of basic blocks; DINO's head (3-layer GELU
 MLP, L2 norm, weight-normalized prototypes with the scale fixed to 1); DINO's loss with centring;
