@@ -92,8 +92,12 @@ final class KnnIndexFile {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
-      return ((FileSystemException) e).getReason();
+    if (e instanceof FileSystemException) {
+      // Its message is only the path at fault (often the temporary file) unless it has a reason.
+      FileSystemException f = (FileSystemException) e;
+      return f.getReason() != null
+          ? f.getReason()
+          : e.getClass().getSimpleName() + " (" + f.getFile() + ")";
     }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
