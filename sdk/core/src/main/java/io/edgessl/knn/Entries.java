@@ -3,6 +3,7 @@ package io.edgessl.knn;
 import io.edgessl.spi.PackedBank;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,6 @@ final class Entries {
     return i;
   }
 
-  /** The index of {@code label} in the table, or -1. */
-  int labelIndexOf(String label) {
-    Integer i = labelIndex.get(label);
-    return i != null ? i : -1;
-  }
-
   /** Number of vectors per label, indexed like the label table. */
   int[] labelCounts() {
     int[] c = new int[labelTable.size()];
@@ -95,8 +90,40 @@ final class Entries {
     count++;
   }
 
+  /** Removes the vector with this id; returns whether it was present. */
+  boolean remove(long id) {
+    int slot = slotOf(id);
+    if (slot < 0) {
+      return false;
+    }
+    boolean[] drop = new boolean[count];
+    drop[slot] = true;
+    remove(drop);
+    return true;
+  }
+
+  /** Removes every vector with this label; returns how many were removed. */
+  int removeLabel(String label) {
+    Integer li = labelIndex.get(label);
+    if (li == null) {
+      return 0;
+    }
+    boolean[] drop = new boolean[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (labelOf[i] == li) {
+        drop[i] = true;
+        n++;
+      }
+    }
+    if (n > 0) {
+      remove(drop);
+    }
+    return n;
+  }
+
   /** Removes the slots marked in {@code drop}, keeping the order of the others. */
-  void remove(boolean[] drop) {
+  private void remove(boolean[] drop) {
     int w = 0;
     for (int r = 0; r < count; r++) {
       if (drop[r]) {
@@ -113,6 +140,27 @@ final class Entries {
       bank.clear(r);
     }
     count = w;
+  }
+
+  /**
+   * The neighbours of {@code n} queries from a search's top-{@code kk} {@code scores} and {@code
+   * slots} (row-major, {@code n x kk}), with a snapshot of the label table.
+   */
+  Neighbors[] neighbors(float[] scores, int[] slots, int n, int kk) {
+    List<String> table = Collections.unmodifiableList(new ArrayList<>(labelTable));
+    Neighbors[] out = new Neighbors[n];
+    for (int q = 0; q < n; q++) {
+      float[] s = Arrays.copyOfRange(scores, q * kk, (q + 1) * kk);
+      long[] id = new long[kk];
+      int[] lab = new int[kk];
+      for (int r = 0; r < kk; r++) {
+        int slot = slots[q * kk + r];
+        id[r] = ids[slot];
+        lab[r] = labelOf[slot];
+      }
+      out[q] = new Neighbors(s, id, lab, table);
+    }
+    return out;
   }
 
   /** The INT8 bank, or null for FP32. */

@@ -161,7 +161,10 @@ public final class KnnClassifier {
     }
   }
 
-  /** The index the classifier votes over. */
+  /**
+   * The index the classifier votes over: the classifier's own (not a copy), shared with whoever
+   * gave it to {@link #builder(KnnIndex)}.
+   */
   public KnnIndex index() {
     return index;
   }
@@ -238,7 +241,7 @@ public final class KnnClassifier {
    * Embedding#vector()} (read, neither kept nor modified).
    */
   public Prediction classify(Embedding embedding) {
-    return classify(KnnIndex.vectorOf(embedding, "embedding"));
+    return classify(Vectors.of(embedding, "embedding"));
   }
 
   /** Classifies a batch with one blocked search; one prediction per embedding, in order. */
@@ -248,7 +251,7 @@ public final class KnnClassifier {
 
   /** Classifies encoders' embeddings with one blocked search, as {@link #classify(float[][])}. */
   public Prediction[] classify(List<Embedding> embeddings) {
-    return classify(KnnIndex.vectorsOf(embeddings), null);
+    return classify(Vectors.of(embeddings), null);
   }
 
   /**
@@ -307,7 +310,7 @@ public final class KnnClassifier {
    * @throws IllegalArgumentException if {@code expectedDimension <= 0}
    */
   public static KnnClassifier load(Path file, int expectedDimension) throws EdgeSslException {
-    KnnIndex.checkExpectedDimension(expectedDimension);
+    KnnIndexFile.checkExpectedDimension(expectedDimension);
     return of(KnnIndexFile.read(Objects.requireNonNull(file, "file"), expectedDimension));
   }
 

@@ -7,10 +7,8 @@ import io.edgessl.spi.Kernels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -41,7 +39,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Neighbors nn = index.search(embeddingOfFrame, 1);
  * String label = nn.label(0);
  * index.save(Path.of("enrolled.knn"));   // atomic: a crash leaves the previous file intact
+ * KnnIndex again = KnnIndex.load(Path.of("enrolled.knn"));   // its dimension comes from the file
  * }
+ *
+ * <p>Vectors and {@link Embedding}s passed in are read, never kept or modified; arrays returned
+ * belong to the caller.
  */
 public final class KnnIndex {
   /** The largest {@link Builder#rerank} factor. */
@@ -54,7 +56,12 @@ public final class KnnIndex {
   // Guarded by lock.
   private final Entries entries;
 
-  /** An empty index for vectors of {@code dim} components. */
+  /**
+   * An empty FP32 index for vectors of {@code dim} components, searched by the {@link
+   * KernelSupport#get() selected kernels}.
+   *
+   * @throws IllegalArgumentException if {@code dim <= 0}
+   */
   public KnnIndex(int dim) {
     this(dim, List.of());
   }
@@ -62,7 +69,8 @@ public final class KnnIndex {
   /**
    * An empty index whose label table starts with {@code labels}, in that order. The order decides
    * ties between classes of equal score in {@link KnnClassifier} (the first wins), so an evaluation
-   * that lists its classes in dataset order matches reference implementations.
+   * that lists its classes in dataset order matches reference implementations. The list is read,
+   * not kept.
    */
   public KnnIndex(int dim, List<String> labels) {
     this(dim, labels, KernelSupport.get());
@@ -114,7 +122,10 @@ public final class KnnIndex {
       this.dim = dim;
     }
 
-    /** Declares labels up front, fixing their order (see {@link KnnIndex#KnnIndex(int, List)}). */
+    /**
+     * Declares labels up front, fixing their order (see {@link KnnIndex#KnnIndex(int, List)}). The
+     * list is copied.
+     */
     public Builder labels(List<String> labels) {
       this.labels = List.copyOf(labels);
       return this;
@@ -167,7 +178,7 @@ public final class KnnIndex {
     }
   }
 
-  /** Vector dimension. */
+  /** Vector dimension: the number of components of every vector added or searched. */
   public int dimension() {
     return dim;
   }
@@ -183,7 +194,7 @@ public final class KnnIndex {
     return int8 != null ? int8.rerank() : 0;
   }
 
-  /** Number of vectors. */
+  /** Number of vectors in the index now. */
   public int size() {
     lock.readLock().lock();
     try {
@@ -205,7 +216,8 @@ public final class KnnIndex {
 
   /**
    * The label table: every label ever added or declared, in order of first appearance. Labels stay
-   * in the table when their last vector is removed.
+   * in the table when their last vector is removed. An immutable snapshot: later additions do not
+   * show in it.
    */
   public List<String> labels() {
     lock.readLock().lock();
@@ -216,7 +228,7 @@ public final class KnnIndex {
     }
   }
 
-  /** Number of vectors per label, indexed like {@link #labels()}. */
+  /** Number of vectors per label, indexed like {@link #labels()}: a new array the caller owns. */
   public int[] labelCounts() {
     lock.readLock().lock();
     try {
@@ -237,14 +249,9 @@ public final class KnnIndex {
     return addAll(List.of(label), new float[][] {vector})[0];
   }
 
-  /**
-   * Adds an encoder's embedding under {@code label}, as {@link #add(String, float[])} does with
-   * {@link Embedding#vector()}: the embedding's array is read, neither kept nor modified.
-   *
-   * @return its id
-   */
+  /** Adds an encoder's embedding: {@link #add(String, float[])} of its (unmodified) vector. */
   public long add(String label, Embedding embedding) {
-    return add(label, vectorOf(embedding, "embedding"));
+    return add(label, Vectors.of(embedding, "embedding"));
   }
 
   /**
@@ -280,28 +287,16 @@ public final class KnnIndex {
     }
   }
 
-  /**
-   * Adds encoders' embeddings with their labels, all or none, as {@link #addAll(List, float[][])}
-   * does with their {@link Embedding#vector() vectors}.
-   *
-   * @return their ids, in order
-   */
+  /** Adds encoders' embeddings: {@link #addAll(List, float[][])} of their (unmodified) vectors. */
   public long[] addAll(List<String> labels, List<Embedding> embeddings) {
-    return addAll(labels, vectorsOf(embeddings));
+    return addAll(labels, Vectors.of(embeddings));
   }
 
   /** Removes the vector with this id; returns whether it was present. */
   public boolean remove(long id) {
     lock.writeLock().lock();
     try {
-      int slot = entries.slotOf(id);
-      if (slot < 0) {
-        return false;
-      }
-      boolean[] drop = new boolean[entries.count];
-      drop[slot] = true;
-      entries.remove(drop);
-      return true;
+      return entries.remove(id);
     } finally {
       lock.writeLock().unlock();
     }
@@ -311,30 +306,16 @@ public final class KnnIndex {
   public int removeLabel(String label) {
     lock.writeLock().lock();
     try {
-      int li = entries.labelIndexOf(label);
-      if (li < 0) {
-        return 0;
-      }
-      boolean[] drop = new boolean[entries.count];
-      int n = 0;
-      for (int i = 0; i < entries.count; i++) {
-        if (entries.labelOf[i] == li) {
-          drop[i] = true;
-          n++;
-        }
-      }
-      if (n > 0) {
-        entries.remove(drop);
-      }
-      return n;
+      return entries.removeLabel(label);
     } finally {
       lock.writeLock().unlock();
     }
   }
 
   /**
-   * The normalized vector with this id, or empty if there is none. For an INT8 bank without
-   * reranking, the vector its codes stand for ({@code code * scale}).
+   * The normalized (unit-length) vector with this id, or empty if there is none: a new array the
+   * caller owns. For an INT8 bank without reranking, the vector its codes stand for ({@code code *
+   * scale}).
    */
   public java.util.Optional<float[]> vector(long id) {
     lock.readLock().lock();
@@ -362,12 +343,9 @@ public final class KnnIndex {
     return search(new float[][] {query}, k)[0];
   }
 
-  /**
-   * The nearest neighbours of an encoder's embedding, as {@link #search(float[], int)} with {@link
-   * Embedding#vector()} (read, neither kept nor modified).
-   */
+  /** Searches with an encoder's embedding: {@link #search(float[], int)} of its vector. */
   public Neighbors search(Embedding query, int k) {
-    return search(vectorOf(query, "query"), k);
+    return search(Vectors.of(query, "query"), k);
   }
 
   /**
@@ -380,7 +358,7 @@ public final class KnnIndex {
 
   /** Batched search of encoders' embeddings, as {@link #search(float[][], int)}. */
   public Neighbors[] search(List<Embedding> queries, int k) {
-    return search(vectorsOf(queries), k, null);
+    return search(Vectors.of(queries), k, null);
   }
 
   /**
@@ -406,8 +384,8 @@ public final class KnnIndex {
       Bank bank = entries.bank;
       int count = entries.count;
       int kk = Math.min(k, count);
-      Neighbors[] out = new Neighbors[n];
       if (kk == 0) {
+        Neighbors[] out = new Neighbors[n];
         Arrays.fill(out, new Neighbors(new float[0], new long[0], new int[0], List.of()));
         return out;
       }
@@ -419,19 +397,7 @@ public final class KnnIndex {
       } else {
         runChunks(executor, chunks, n, packed, kk, scores, slots);
       }
-      List<String> table = Collections.unmodifiableList(new ArrayList<>(entries.labels()));
-      for (int q = 0; q < n; q++) {
-        float[] s = Arrays.copyOfRange(scores, q * kk, (q + 1) * kk);
-        long[] id = new long[kk];
-        int[] lab = new int[kk];
-        for (int r = 0; r < kk; r++) {
-          int slot = slots[q * kk + r];
-          id[r] = entries.ids[slot];
-          lab[r] = entries.labelOf[slot];
-        }
-        out[q] = new Neighbors(s, id, lab, table);
-      }
-      return out;
+      return entries.neighbors(scores, slots, n, kk);
     } finally {
       lock.readLock().unlock();
     }
@@ -465,24 +431,7 @@ public final class KnnIndex {
                 System.arraycopy(sl, 0, slots, from * kk, sl.length);
               }));
     }
-    try {
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("search interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException(cause);
-    }
+    Futures.awaitAll(futures, "search");
   }
 
   /**
@@ -533,29 +482,8 @@ public final class KnnIndex {
    * @throws IllegalArgumentException if {@code expectedDimension <= 0}
    */
   public static KnnIndex load(Path file, int expectedDimension) throws EdgeSslException {
-    checkExpectedDimension(expectedDimension);
+    KnnIndexFile.checkExpectedDimension(expectedDimension);
     return KnnIndexFile.read(Objects.requireNonNull(file, "file"), expectedDimension).index();
-  }
-
-  static void checkExpectedDimension(int expectedDimension) {
-    if (expectedDimension <= 0) {
-      throw new IllegalArgumentException(
-          "expected dimension must be positive: " + expectedDimension);
-    }
-  }
-
-  /** {@code embedding.vector()}, the embedding's own array (not copied: callers only read it). */
-  static float[] vectorOf(Embedding embedding, String what) {
-    return Objects.requireNonNull(embedding, what).vector();
-  }
-
-  /** The vectors of {@code embeddings}, their own arrays (callers only read them). */
-  static float[][] vectorsOf(List<Embedding> embeddings) {
-    float[][] v = new float[embeddings.size()][];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = vectorOf(embeddings.get(i), "embedding " + i);
-    }
-    return v;
   }
 
   /** The entries, for {@link KnnIndexFile}: read under the read lock or before publication. */

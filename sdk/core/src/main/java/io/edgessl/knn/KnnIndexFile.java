@@ -88,6 +88,14 @@ final class KnnIndexFile {
     }
   }
 
+  /** Rejects a non-positive expected dimension (a programming error, not a bad file). */
+  static void checkExpectedDimension(int expectedDimension) {
+    if (expectedDimension <= 0) {
+      throw new IllegalArgumentException(
+          "expected dimension must be positive: " + expectedDimension);
+    }
+  }
+
   private static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
