@@ -1,5 +1,8 @@
 package io.edgessl.knn;
 
+import io.edgessl.EdgeSslException;
+import io.edgessl.encoder.Embedding;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -13,14 +16,20 @@ import java.util.concurrent.ExecutorService;
  * <p>Few-shot use: enroll a handful of labelled embeddings at run time, then classify.
  *
  * {@snippet :
- * KnnClassifier classifier = KnnClassifier.builder(384).k(5).openSetThreshold(0.6f).build();
- * classifier.enroll("mug", encoder.embed(mugFrame).vector());
- * classifier.enroll("keys", encoder.embed(keysFrame).vector());
- * Prediction p = classifier.classify(encoder.embed(frame).vector());
+ * KnnClassifier classifier =
+ *     KnnClassifier.builder(encoder.dimension()).k(5).openSetThreshold(0.6f).build();
+ * classifier.enroll("mug", encoder.embed(mugFrame));
+ * classifier.enroll("keys", encoder.embed(keysFrame));
+ * Prediction p = classifier.classify(encoder.embed(frame));
  * if (!p.rejected()) {
  *   System.out.println(p.label());
  * }
+ * classifier.save(Path.of("enrolled.knn"));   // the examples and k, T, vote, threshold
+ * KnnClassifier again = KnnClassifier.load(Path.of("enrolled.knn"));
  * }
+ *
+ * <p>Embeddings and vectors passed in are read, never kept or modified: the index stores
+ * L2-normalized copies.
  *
  * <p>Ties are broken deterministically: neighbours of equal similarity by enrollment order, labels
  * of equal score by their order in the label table. Thread-safe, like the {@link KnnIndex} under
@@ -47,7 +56,11 @@ public final class KnnClassifier {
     this.openSetThreshold = b.openSetThreshold;
   }
 
-  /** A classifier over a new, empty index of dimension {@code dim}. */
+  /**
+   * A classifier over a new, empty index of dimension {@code dim}.
+   *
+   * @throws IllegalArgumentException if {@code dim <= 0}
+   */
   public static Builder builder(int dim) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension must be positive: " + dim);
@@ -57,7 +70,10 @@ public final class KnnClassifier {
     return b;
   }
 
-  /** A classifier over an existing index (shared, not copied). */
+  /**
+   * A classifier over an existing index (shared, not copied: examples enrolled through the
+   * classifier go into {@code index}, and changes to {@code index} are seen by the classifier).
+   */
   public static Builder builder(KnnIndex index) {
     Builder b = new Builder();
     b.index = Objects.requireNonNull(index, "index");
@@ -77,7 +93,11 @@ public final class KnnClassifier {
 
     private Builder() {}
 
-    /** Number of neighbours that vote (default 20). */
+    /**
+     * Number of neighbours that vote (default 20).
+     *
+     * @throws IllegalArgumentException if {@code k <= 0}
+     */
     public Builder k(int k) {
       if (k <= 0) {
         throw new IllegalArgumentException("k must be positive: " + k);
@@ -86,7 +106,12 @@ public final class KnnClassifier {
       return this;
     }
 
-    /** Temperature T of the vote weights {@code exp(sim / T)} (default 0.07). */
+    /**
+     * Temperature T of the vote weights {@code exp(sim / T)}, in units of cosine similarity
+     * (default 0.07; unused by {@link Vote#MAJORITY}).
+     *
+     * @throws IllegalArgumentException unless {@code t} is positive and finite
+     */
     public Builder temperature(double t) {
       if (!(t > 0) || Double.isInfinite(t)) {
         throw new IllegalArgumentException("temperature must be positive and finite: " + t);
@@ -104,6 +129,9 @@ public final class KnnClassifier {
     /**
      * Open-set rejection: a prediction is {@link Prediction#rejected() rejected} when the nearest
      * neighbour carrying its best label has a cosine similarity below {@code minSimilarity}.
+     * Default: none (negative infinity, which no similarity is below).
+     *
+     * @throws IllegalArgumentException unless {@code -1 <= minSimilarity <= 1}
      */
     public Builder openSetThreshold(float minSimilarity) {
       if (!(minSimilarity >= -1f && minSimilarity <= 1f)) {
@@ -114,7 +142,11 @@ public final class KnnClassifier {
       return this;
     }
 
-    /** Declares labels up front, fixing their order (ties go to the earlier). New indexes only. */
+    /**
+     * Declares labels up front, fixing their order (ties go to the earlier). New indexes only.
+     *
+     * @throws IllegalStateException if the builder was made over an existing index
+     */
     public Builder labels(List<String> labels) {
       if (index != null) {
         throw new IllegalStateException("labels are fixed by the existing index");
@@ -123,58 +155,112 @@ public final class KnnClassifier {
       return this;
     }
 
+    /** The classifier (over a new index, or the one given to {@link #builder(KnnIndex)}). */
     public KnnClassifier build() {
       return new KnnClassifier(this);
     }
   }
 
-  /** The index the classifier votes over. */
+  /**
+   * The index the classifier votes over: the classifier's own (not a copy), shared with whoever
+   * gave it to {@link #builder(KnnIndex)}.
+   */
   public KnnIndex index() {
     return index;
   }
 
+  /** Number of neighbours that vote. */
   public int k() {
     return k;
   }
 
+  /** Temperature of the vote weights, in units of cosine similarity. */
   public double temperature() {
     return temperature;
   }
 
+  /** The vote rule. */
   public Vote vote() {
     return vote;
   }
 
-  /** Enrolls a labelled example; returns its id. */
+  /**
+   * The open-set threshold, a cosine similarity, or {@link Float#NEGATIVE_INFINITY} when none is
+   * set (nothing is rejected).
+   */
+  public float openSetThreshold() {
+    return openSetThreshold;
+  }
+
+  /**
+   * Enrolls a labelled example: the index stores an L2-normalized copy ({@code embedding} is read,
+   * neither kept nor modified).
+   *
+   * @return its id, for {@link #forget}
+   * @throws IllegalArgumentException if it has another dimension or a non-finite component
+   */
   public long enroll(String label, float[] embedding) {
     return index.add(label, embedding);
   }
 
-  /** Removes one enrolled example. */
+  /**
+   * Enrolls an encoder's embedding, as {@link #enroll(String, float[])} with {@link
+   * Embedding#vector()} (read, neither kept nor modified).
+   *
+   * @return its id, for {@link #forget}
+   */
+  public long enroll(String label, Embedding embedding) {
+    return index.add(label, embedding);
+  }
+
+  /** Removes the enrolled example with this id; returns whether it was present. */
   public boolean forget(long id) {
     return index.remove(id);
   }
 
-  /** Removes every example of a label. */
+  /**
+   * Removes every example of a label; returns how many were removed. The label stays in the label
+   * table (ranked with score zero).
+   */
   public int forgetLabel(String label) {
     return index.removeLabel(label);
   }
 
   /**
-   * Classifies one embedding.
+   * Classifies one embedding ({@code embedding} is read, neither kept nor modified).
    *
    * @throws IllegalStateException if nothing is enrolled
+   * @throws IllegalArgumentException if it has another dimension or a non-finite component
    */
   public Prediction classify(float[] embedding) {
     return classify(new float[][] {embedding}, null)[0];
   }
 
-  /** Classifies a batch with one blocked search. */
+  /**
+   * Classifies an encoder's embedding, as {@link #classify(float[])} with {@link
+   * Embedding#vector()} (read, neither kept nor modified).
+   */
+  public Prediction classify(Embedding embedding) {
+    return classify(Vectors.of(embedding, "embedding"));
+  }
+
+  /** Classifies a batch with one blocked search; one prediction per embedding, in order. */
   public Prediction[] classify(float[][] embeddings) {
     return classify(embeddings, null);
   }
 
-  /** Classifies a batch, searching chunks in parallel on {@code executor} (may be null). */
+  /** Classifies encoders' embeddings with one blocked search, as {@link #classify(float[][])}. */
+  public Prediction[] classify(List<Embedding> embeddings) {
+    return classify(Vectors.of(embeddings), null);
+  }
+
+  /**
+   * Classifies a batch, searching chunks in parallel on {@code executor} (may be null: the calling
+   * thread); one prediction per embedding, in order. The embeddings are read, neither kept nor
+   * modified.
+   *
+   * @throws IllegalStateException if nothing is enrolled
+   */
   public Prediction[] classify(float[][] embeddings, ExecutorService executor) {
     if (index.isEmpty()) {
       throw new IllegalStateException(
@@ -190,8 +276,56 @@ public final class KnnClassifier {
   }
 
   /**
+   * Saves the enrolled examples and this classifier's settings (k, temperature, vote rule, open-set
+   * threshold) to one file, atomically as {@link KnnIndex#save} does; {@link #load} restores both.
+   * The file is format version 3, which {@link KnnIndex#load} also reads (ignoring the settings)
+   * and builds before it do not.
+   *
+   * @throws EdgeSslException naming the file, as {@link KnnIndex#save}
+   */
+  public void save(Path file) throws EdgeSslException {
+    index.save(file, new ClassifierSettings(k, temperature, vote, openSetThreshold));
+  }
+
+  /**
+   * Restores a classifier saved by {@link #save}: its examples and settings, in one call. A file
+   * written by {@link KnnIndex#save} (format version 1 or 2, which has no settings) gives a
+   * classifier with the defaults: k = {@value #DEFAULT_K}, T = {@value #DEFAULT_TEMPERATURE},
+   * {@link Vote#DINO}, no open-set threshold.
+   *
+   * @throws EdgeSslException naming the file, as {@link KnnIndex#load(Path)}; a classifier setting
+   *     out of range (k &lt;= 0, T &lt;= 0, an unknown vote rule) or cut short is {@link
+   *     io.edgessl.ErrorCode#CORRUPT_FILE} naming the setting
+   */
+  public static KnnClassifier load(Path file) throws EdgeSslException {
+    return of(KnnIndexFile.read(Objects.requireNonNull(file, "file"), -1));
+  }
+
+  /**
+   * Restores a classifier as {@link #load(Path)} does and checks its dimension.
+   *
+   * @throws EdgeSslException also with {@link io.edgessl.ErrorCode#SHAPE_MISMATCH} when the file
+   *     holds vectors of another dimension than {@code expectedDimension}; the message names the
+   *     file and both dimensions
+   * @throws IllegalArgumentException if {@code expectedDimension <= 0}
+   */
+  public static KnnClassifier load(Path file, int expectedDimension) throws EdgeSslException {
+    KnnIndexFile.checkExpectedDimension(expectedDimension);
+    return of(KnnIndexFile.read(Objects.requireNonNull(file, "file"), expectedDimension));
+  }
+
+  private static KnnClassifier of(KnnIndexFile.Contents contents) {
+    ClassifierSettings s =
+        contents.settings() != null ? contents.settings() : ClassifierSettings.DEFAULTS;
+    Builder b = builder(contents.index()).k(s.k()).temperature(s.temperature()).vote(s.vote());
+    b.openSetThreshold = s.openSetThreshold(); // -infinity (none) is not a builder value
+    return b.build();
+  }
+
+  /**
    * Votes over the first {@code min(k, neighbours)} of {@code neighbors} (searched with at least
-   * this classifier's k); lets one search serve classifiers of several k.
+   * this classifier's k, in this classifier's index); lets one search serve classifiers of several
+   * k.
    */
   public Prediction vote(Neighbors neighbors) {
     return vote(neighbors, index.labels());

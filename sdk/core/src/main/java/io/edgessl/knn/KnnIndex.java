@@ -1,19 +1,14 @@
 package io.edgessl.knn;
 
 import io.edgessl.EdgeSslException;
+import io.edgessl.encoder.Embedding;
 import io.edgessl.kernels.KernelSupport;
 import io.edgessl.spi.Kernels;
-import io.edgessl.spi.PackedBank;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -44,11 +39,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Neighbors nn = index.search(embeddingOfFrame, 1);
  * String label = nn.label(0);
  * index.save(Path.of("enrolled.knn"));   // atomic: a crash leaves the previous file intact
+ * KnnIndex again = KnnIndex.load(Path.of("enrolled.knn"));   // its dimension comes from the file
  * }
+ *
+ * <p>Vectors and {@link Embedding}s passed in are read, never kept or modified; arrays returned
+ * belong to the caller.
  */
 public final class KnnIndex {
-  private static final int MIN_CAPACITY = PackedBank.BLOCK;
-
   /** The largest {@link Builder#rerank} factor. */
   public static final int MAX_RERANK = 64;
 
@@ -57,15 +54,14 @@ public final class KnnIndex {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   // Guarded by lock.
-  private final Bank bank;
-  private long[] ids;
-  private int[] labelOf;
-  private int count;
-  private long nextId;
-  private final List<String> labelTable = new ArrayList<>();
-  private final Map<String, Integer> labelIndex = new HashMap<>();
+  private final Entries entries;
 
-  /** An empty index for vectors of {@code dim} components. */
+  /**
+   * An empty FP32 index for vectors of {@code dim} components, searched by the {@link
+   * KernelSupport#get() selected kernels}.
+   *
+   * @throws IllegalArgumentException if {@code dim <= 0}
+   */
   public KnnIndex(int dim) {
     this(dim, List.of());
   }
@@ -73,7 +69,8 @@ public final class KnnIndex {
   /**
    * An empty index whose label table starts with {@code labels}, in that order. The order decides
    * ties between classes of equal score in {@link KnnClassifier} (the first wins), so an evaluation
-   * that lists its classes in dataset order matches reference implementations.
+   * that lists its classes in dataset order matches reference implementations. The list is read,
+   * not kept.
    */
   public KnnIndex(int dim, List<String> labels) {
     this(dim, labels, KernelSupport.get());
@@ -89,12 +86,9 @@ public final class KnnIndex {
     }
     this.dim = dim;
     this.kernels = Objects.requireNonNull(kernels, "kernels");
-    this.bank =
-        Bank.create(Objects.requireNonNull(precision, "precision"), dim, rerank, MIN_CAPACITY);
-    this.ids = new long[MIN_CAPACITY];
-    this.labelOf = new int[MIN_CAPACITY];
+    this.entries = new Entries(Objects.requireNonNull(precision, "precision"), dim, rerank);
     for (String l : labels) {
-      labelId(l);
+      entries.labelId(l);
     }
   }
 
@@ -128,7 +122,10 @@ public final class KnnIndex {
       this.dim = dim;
     }
 
-    /** Declares labels up front, fixing their order (see {@link KnnIndex#KnnIndex(int, List)}). */
+    /**
+     * Declares labels up front, fixing their order (see {@link KnnIndex#KnnIndex(int, List)}). The
+     * list is copied.
+     */
     public Builder labels(List<String> labels) {
       this.labels = List.copyOf(labels);
       return this;
@@ -181,26 +178,27 @@ public final class KnnIndex {
     }
   }
 
-  /** Vector dimension. */
+  /** Vector dimension: the number of components of every vector added or searched. */
   public int dimension() {
     return dim;
   }
 
   /** How the bank stores vectors. */
   public BankPrecision precision() {
-    return bank.precision();
+    return entries.bank.precision();
   }
 
   /** The INT8 rerank factor (0: none; always 0 for FP32). */
   public int rerank() {
-    return bank instanceof Int8Bank ? ((Int8Bank) bank).rerank() : 0;
+    Int8Bank int8 = entries.int8Bank();
+    return int8 != null ? int8.rerank() : 0;
   }
 
-  /** Number of vectors. */
+  /** Number of vectors in the index now. */
   public int size() {
     lock.readLock().lock();
     try {
-      return count;
+      return entries.count;
     } finally {
       lock.readLock().unlock();
     }
@@ -218,33 +216,31 @@ public final class KnnIndex {
 
   /**
    * The label table: every label ever added or declared, in order of first appearance. Labels stay
-   * in the table when their last vector is removed.
+   * in the table when their last vector is removed. An immutable snapshot: later additions do not
+   * show in it.
    */
   public List<String> labels() {
     lock.readLock().lock();
     try {
-      return List.copyOf(labelTable);
+      return List.copyOf(entries.labels());
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Number of vectors per label, indexed like {@link #labels()}. */
+  /** Number of vectors per label, indexed like {@link #labels()}: a new array the caller owns. */
   public int[] labelCounts() {
     lock.readLock().lock();
     try {
-      int[] c = new int[labelTable.size()];
-      for (int i = 0; i < count; i++) {
-        c[labelOf[i]]++;
-      }
-      return c;
+      return entries.labelCounts();
     } finally {
       lock.readLock().unlock();
     }
   }
 
   /**
-   * Adds a vector (normalized on the way in; the caller's array is not kept).
+   * Adds a vector under {@code label}. The index stores an L2-normalized copy: {@code vector} is
+   * read, neither kept nor modified.
    *
    * @return its id
    * @throws IllegalArgumentException if the vector has another dimension or a non-finite component
@@ -253,10 +249,18 @@ public final class KnnIndex {
     return addAll(List.of(label), new float[][] {vector})[0];
   }
 
+  /** Adds an encoder's embedding: {@link #add(String, float[])} of its (unmodified) vector. */
+  public long add(String label, Embedding embedding) {
+    return add(label, Vectors.of(embedding, "embedding"));
+  }
+
   /**
-   * Adds vectors with their labels, all or none.
+   * Adds vectors with their labels, all or none. The index stores L2-normalized copies; the arrays
+   * are read, neither kept nor modified.
    *
    * @return their ids, in order
+   * @throws IllegalArgumentException if the lists differ in size, or a vector has another dimension
+   *     or a non-finite component (nothing is added then)
    */
   public long[] addAll(List<String> labels, float[][] vectors) {
     Objects.requireNonNull(labels, "labels");
@@ -272,14 +276,10 @@ public final class KnnIndex {
     }
     lock.writeLock().lock();
     try {
-      ensureCapacity(count + vectors.length);
+      entries.ensureCapacity(entries.count + vectors.length);
       long[] added = new long[vectors.length];
       for (int i = 0; i < vectors.length; i++) {
-        int slot = count++;
-        bank.put(slot, normalized[i]);
-        ids[slot] = nextId;
-        labelOf[slot] = labelId(labels.get(i));
-        added[i] = nextId++;
+        added[i] = entries.add(labels.get(i), normalized[i]);
       }
       return added;
     } finally {
@@ -287,18 +287,16 @@ public final class KnnIndex {
     }
   }
 
+  /** Adds encoders' embeddings: {@link #addAll(List, float[][])} of their (unmodified) vectors. */
+  public long[] addAll(List<String> labels, List<Embedding> embeddings) {
+    return addAll(labels, Vectors.of(embeddings));
+  }
+
   /** Removes the vector with this id; returns whether it was present. */
   public boolean remove(long id) {
     lock.writeLock().lock();
     try {
-      int slot = Arrays.binarySearch(ids, 0, count, id);
-      if (slot < 0) {
-        return false;
-      }
-      boolean[] drop = new boolean[count];
-      drop[slot] = true;
-      compact(drop);
-      return true;
+      return entries.remove(id);
     } finally {
       lock.writeLock().unlock();
     }
@@ -308,40 +306,26 @@ public final class KnnIndex {
   public int removeLabel(String label) {
     lock.writeLock().lock();
     try {
-      Integer li = labelIndex.get(label);
-      if (li == null) {
-        return 0;
-      }
-      boolean[] drop = new boolean[count];
-      int n = 0;
-      for (int i = 0; i < count; i++) {
-        if (labelOf[i] == li) {
-          drop[i] = true;
-          n++;
-        }
-      }
-      if (n > 0) {
-        compact(drop);
-      }
-      return n;
+      return entries.removeLabel(label);
     } finally {
       lock.writeLock().unlock();
     }
   }
 
   /**
-   * The normalized vector with this id, or empty if there is none. For an INT8 bank without
-   * reranking, the vector its codes stand for ({@code code * scale}).
+   * The normalized (unit-length) vector with this id, or empty if there is none: a new array the
+   * caller owns. For an INT8 bank without reranking, the vector its codes stand for ({@code code *
+   * scale}).
    */
   public java.util.Optional<float[]> vector(long id) {
     lock.readLock().lock();
     try {
-      int slot = Arrays.binarySearch(ids, 0, count, id);
+      int slot = entries.slotOf(id);
       if (slot < 0) {
         return java.util.Optional.empty();
       }
       float[] out = new float[dim];
-      bank.get(slot, out);
+      entries.bank.get(slot, out);
       return java.util.Optional.of(out);
     } finally {
       lock.readLock().unlock();
@@ -349,22 +333,41 @@ public final class KnnIndex {
   }
 
   /**
-   * The {@code min(k, size())} vectors most similar to {@code query}.
+   * The {@code min(k, size())} vectors most similar to {@code query} by cosine similarity. The
+   * query is normalized into a scratch array: {@code query} is read, neither kept nor modified.
    *
-   * @throws IllegalArgumentException if {@code k <= 0} or the query has another dimension
+   * @throws IllegalArgumentException if {@code k <= 0} or the query has another dimension or a
+   *     non-finite component
    */
   public Neighbors search(float[] query, int k) {
     return search(new float[][] {query}, k)[0];
   }
 
-  /** Batched search on the calling thread: one blocked matrix product for all queries. */
+  /** Searches with an encoder's embedding: {@link #search(float[], int)} of its vector. */
+  public Neighbors search(Embedding query, int k) {
+    return search(Vectors.of(query, "query"), k);
+  }
+
+  /**
+   * Batched search on the calling thread: one blocked matrix product for all queries. Returns one
+   * {@link Neighbors} per query, in order; the queries are read, neither kept nor modified.
+   */
   public Neighbors[] search(float[][] queries, int k) {
     return search(queries, k, null);
   }
 
+  /** Batched search of encoders' embeddings, as {@link #search(float[][], int)}. */
+  public Neighbors[] search(List<Embedding> queries, int k) {
+    return search(Vectors.of(queries), k, null);
+  }
+
   /**
-   * Batched search; with an executor, chunks of queries run in parallel on it. The index is read
-   * locked for the whole search.
+   * Batched search; with an executor (may be null: the calling thread), chunks of queries run in
+   * parallel on it. The index is read locked for the whole search. Returns one {@link Neighbors}
+   * per query, in order; the queries are read, neither kept nor modified.
+   *
+   * @throws IllegalArgumentException if {@code k <= 0} or a query has another dimension or a
+   *     non-finite component
    */
   public Neighbors[] search(float[][] queries, int k, ExecutorService executor) {
     Objects.requireNonNull(queries, "queries");
@@ -378,9 +381,11 @@ public final class KnnIndex {
     }
     lock.readLock().lock();
     try {
+      Bank bank = entries.bank;
+      int count = entries.count;
       int kk = Math.min(k, count);
-      Neighbors[] out = new Neighbors[n];
       if (kk == 0) {
+        Neighbors[] out = new Neighbors[n];
         Arrays.fill(out, new Neighbors(new float[0], new long[0], new int[0], List.of()));
         return out;
       }
@@ -392,19 +397,7 @@ public final class KnnIndex {
       } else {
         runChunks(executor, chunks, n, packed, kk, scores, slots);
       }
-      List<String> table = Collections.unmodifiableList(new ArrayList<>(labelTable));
-      for (int q = 0; q < n; q++) {
-        float[] s = Arrays.copyOfRange(scores, q * kk, (q + 1) * kk);
-        long[] id = new long[kk];
-        int[] lab = new int[kk];
-        for (int r = 0; r < kk; r++) {
-          int slot = slots[q * kk + r];
-          id[r] = ids[slot];
-          lab[r] = labelOf[slot];
-        }
-        out[q] = new Neighbors(s, id, lab, table);
-      }
-      return out;
+      return entries.neighbors(scores, slots, n, kk);
     } finally {
       lock.readLock().unlock();
     }
@@ -418,6 +411,8 @@ public final class KnnIndex {
       int kk,
       float[] scores,
       int[] slots) {
+    Bank bank = entries.bank;
+    int count = entries.count;
     List<Future<?>> futures = new ArrayList<>(chunks);
     int per = (n + chunks - 1) / chunks;
     for (int c = 0; c < chunks; c++) {
@@ -436,153 +431,63 @@ public final class KnnIndex {
                 System.arraycopy(sl, 0, slots, from * kk, sl.length);
               }));
     }
-    try {
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("search interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      if (cause instanceof Error) {
-        throw (Error) cause;
-      }
-      throw new IllegalStateException(cause);
-    }
+    Futures.awaitAll(futures, "search");
   }
 
   /**
    * Saves the index atomically: the file is written beside {@code file} under a temporary name,
-   * forced to disk, and renamed over it, so a crash leaves either the old or the new file whole.
+   * forced to disk, and renamed over it, so a crash leaves either the old or the new file whole,
+   * and a failed save leaves no temporary file behind. FP32 indexes are written in format version
+   * 1, INT8 indexes in version 2, as earlier builds wrote them. Searches may run meanwhile; changes
+   * wait until the file is written.
+   *
+   * @throws EdgeSslException naming the file: {@link io.edgessl.ErrorCode#FILE_NOT_FOUND} if its
+   *     directory does not exist, {@link io.edgessl.ErrorCode#IO} if writing or renaming fails
    */
-  public void save(Path file) throws IOException {
+  public void save(Path file) throws EdgeSslException {
+    save(file, null);
+  }
+
+  /** Saves with a classifier's settings (format version 3), or without them when null. */
+  void save(Path file, ClassifierSettings settings) throws EdgeSslException {
+    Objects.requireNonNull(file, "file");
     lock.readLock().lock();
     try {
-      KnnIndexFile.write(file, this);
+      KnnIndexFile.write(file, this, settings);
     } finally {
       lock.readLock().unlock();
     }
   }
 
   /**
-   * Loads an index saved by {@link #save}.
+   * Loads an index saved by {@link #save} or {@link KnnClassifier#save}, of the dimension the file
+   * holds. The classifier settings a {@link KnnClassifier#save} file also holds are checked but not
+   * used here: {@link KnnClassifier#load} restores them.
    *
-   * @throws EdgeSslException if the file is missing, truncated, of another format or version, or
-   *     fails its checksum; the message names the file
+   * @throws EdgeSslException naming the file: {@link io.edgessl.ErrorCode#FILE_NOT_FOUND} if it is
+   *     missing or unreadable, {@link io.edgessl.ErrorCode#CORRUPT_FILE} if it is truncated, of
+   *     another format, holds an invalid field (named) or fails its checksum, {@link
+   *     io.edgessl.ErrorCode#UNSUPPORTED_VERSION} if a newer build wrote it
    */
   public static KnnIndex load(Path file) throws EdgeSslException {
-    return KnnIndexFile.read(file, -1);
+    return KnnIndexFile.read(Objects.requireNonNull(file, "file"), -1).index();
   }
 
   /**
-   * Loads an index and checks its dimension.
+   * Loads an index as {@link #load(Path)} does and checks its dimension.
    *
    * @throws EdgeSslException also with {@link io.edgessl.ErrorCode#SHAPE_MISMATCH} when the file
-   *     holds vectors of another dimension than {@code expectedDimension}
+   *     holds vectors of another dimension than {@code expectedDimension}; the message names the
+   *     file and both dimensions
+   * @throws IllegalArgumentException if {@code expectedDimension <= 0}
    */
   public static KnnIndex load(Path file, int expectedDimension) throws EdgeSslException {
-    if (expectedDimension <= 0) {
-      throw new IllegalArgumentException(
-          "expected dimension must be positive: " + expectedDimension);
-    }
-    return KnnIndexFile.read(file, expectedDimension);
+    KnnIndexFile.checkExpectedDimension(expectedDimension);
+    return KnnIndexFile.read(Objects.requireNonNull(file, "file"), expectedDimension).index();
   }
 
-  // ---- package-private access for KnnIndexFile (called under the lock or before publication) ----
-
-  int countUnlocked() {
-    return count;
-  }
-
-  long nextIdUnlocked() {
-    return nextId;
-  }
-
-  List<String> labelTableUnlocked() {
-    return labelTable;
-  }
-
-  long idAt(int slot) {
-    return ids[slot];
-  }
-
-  int labelAt(int slot) {
-    return labelOf[slot];
-  }
-
-  void vectorAt(int slot, float[] out) {
-    bank.get(slot, out);
-  }
-
-  /** The INT8 bank, or null for FP32. */
-  Int8Bank int8Bank() {
-    return bank instanceof Int8Bank ? (Int8Bank) bank : null;
-  }
-
-  /** Restores one stored FP32 entry; used by the loader on an index not yet published. */
-  void restore(long id, int label, float[] normalized) {
-    ensureCapacity(count + 1);
-    bank.put(count, normalized);
-    ids[count] = id;
-    labelOf[count] = label;
-    count++;
-  }
-
-  /** Restores one stored INT8 entry exactly ({@code row} only when reranking). */
-  void restoreInt8(long id, int label, byte[] codes, float scale, float[] row) {
-    ensureCapacity(count + 1);
-    ((Int8Bank) bank).restore(count, codes, scale, row);
-    ids[count] = id;
-    labelOf[count] = label;
-    count++;
-  }
-
-  void restoreNextId(long next) {
-    nextId = next;
-  }
-
-  int labelId(String label) {
-    Integer i = labelIndex.get(label);
-    if (i == null) {
-      i = labelTable.size();
-      labelTable.add(label);
-      labelIndex.put(label, i);
-    }
-    return i;
-  }
-
-  private void ensureCapacity(int needed) {
-    if (needed <= ids.length) {
-      return;
-    }
-    int cap = Math.max(needed, ids.length + (ids.length >> 1));
-    cap = PackedBank.blocks(cap) * PackedBank.BLOCK;
-    bank.grow(cap, count);
-    ids = Arrays.copyOf(ids, cap);
-    labelOf = Arrays.copyOf(labelOf, cap);
-  }
-
-  private void compact(boolean[] drop) {
-    int w = 0;
-    for (int r = 0; r < count; r++) {
-      if (drop[r]) {
-        continue;
-      }
-      if (w != r) {
-        bank.move(r, w);
-        ids[w] = ids[r];
-        labelOf[w] = labelOf[r];
-      }
-      w++;
-    }
-    for (int r = w; r < count; r++) {
-      bank.clear(r);
-    }
-    count = w;
+  /** The entries, for {@link KnnIndexFile}: read under the read lock or before publication. */
+  Entries entries() {
+    return entries;
   }
 }

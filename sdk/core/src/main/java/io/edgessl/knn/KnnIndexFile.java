@@ -3,32 +3,38 @@ package io.edgessl.knn;
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
 import io.edgessl.io.AtomicFiles;
+import io.edgessl.knn.CrcStreams.In;
+import io.edgessl.knn.CrcStreams.Out;
 import io.edgessl.spi.PackedInt8Bank;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * The {@code .knn} file format, versions 1 and 2. All numbers little-endian.
+ * The {@code .knn} file format, versions 1, 2 and 3. All numbers little-endian.
  *
  * <pre>
  * magic       8 bytes  "EDGSSLKN"
- * version     u32      1 or 2
+ * version     u32      1, 2 or 3
  * dim         u32
  * count       u32      vectors
  * nextId      u64      id the next added vector gets
- * precision   u32      version 2 only: 0 = FP32, 1 = INT8
- * rerank      u32      version 2 only: the INT8 rerank factor (0 for FP32)
+ * precision   u32      versions 2 and 3: 0 = FP32, 1 = INT8
+ * rerank      u32      versions 2 and 3: the INT8 rerank factor (0 for FP32)
+ * settings    u32      version 3 only: byte length of the classifier settings that follow, 0 or 20
+ *   k           u32    neighbours that vote, &gt; 0
+ *   temperature f64    of the vote weights, finite, &gt; 0
+ *   vote        u32    0 = DINO, 1 = DINOV2_SOFTMAX, 2 = MAJORITY
+ *   threshold   f32    open-set threshold: a cosine in [-1, 1], or -infinity for none
  * labels      u32      size of the label table, then for each: u32 byte length, UTF-8 bytes
  * ids         count x u64, strictly increasing
  * labelOf     count x u32, each &lt; labels
@@ -41,81 +47,141 @@ import java.util.zip.CRC32C;
  * crc32c      u32      CRC-32C of every byte before it
  * </pre>
  *
- * <p>FP32 indexes are written as version 1, byte for byte as before version 2 existed, so older
- * builds keep reading them; INT8 indexes need version 2. Both versions are read.
+ * <p>{@link KnnIndex#save} writes FP32 indexes as version 1 and INT8 indexes as version 2, byte for
+ * byte as before version 3 existed, so older builds keep reading them. {@link KnnClassifier#save}
+ * writes version 3, whose settings section (covered by the checksum like everything else) holds the
+ * classifier's settings. All three versions are read; a version-3 file's settings are checked
+ * whoever reads it, and ignored by {@link KnnIndex#load}.
  */
 final class KnnIndexFile {
   static final byte[] MAGIC = "EDGSSLKN".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 1;
   static final int VERSION_INT8 = 2;
+  static final int VERSION_SETTINGS = 3;
   private static final int PRECISION_FP32 = 0;
   private static final int PRECISION_INT8 = 1;
   private static final int MAX_LABEL_BYTES = 1 << 16;
 
   private KnnIndexFile() {}
 
-  static void write(Path file, KnnIndex index) throws IOException {
-    AtomicFiles.write(
-        file,
-        ch -> {
-          Out out = new Out(ch);
-          int dim = index.dimension();
-          int count = index.countUnlocked();
-          List<String> labels = index.labelTableUnlocked();
-          Int8Bank int8 = index.int8Bank();
-          out.bytes(MAGIC);
-          out.i32(int8 == null ? VERSION : VERSION_INT8);
-          out.i32(dim);
-          out.i32(count);
-          out.i64(index.nextIdUnlocked());
-          if (int8 != null) {
-            out.i32(PRECISION_INT8);
-            out.i32(int8.rerank());
-          }
-          out.i32(labels.size());
-          for (String l : labels) {
-            byte[] b = l.getBytes(StandardCharsets.UTF_8);
-            out.i32(b.length);
-            out.bytes(b);
-          }
-          for (int i = 0; i < count; i++) {
-            out.i64(index.idAt(i));
-          }
-          for (int i = 0; i < count; i++) {
-            out.i32(index.labelAt(i));
-          }
-          float[] v = new float[dim];
-          if (int8 != null) {
-            for (int i = 0; i < count; i++) {
-              out.f32(int8.scale(i));
-            }
-            byte[] c = new byte[dim];
-            for (int i = 0; i < count; i++) {
-              int8.codes(i, c);
-              out.bytes(c);
-            }
-          }
-          if (int8 == null || int8.hasRows()) {
-            for (int i = 0; i < count; i++) {
-              index.vectorAt(i, v);
-              for (float x : v) {
-                out.f32(x);
-              }
-            }
-          }
-          out.finish();
-        });
+  /** What a file holds: the index, and the classifier settings when it has them (else null). */
+  record Contents(KnnIndex index, ClassifierSettings settings) {}
+
+  /**
+   * Writes {@code index} atomically ({@link AtomicFiles}): as version 3 with {@code settings} when
+   * they are given, else as version 1 (FP32) or 2 (INT8). The caller holds the index's read lock.
+   */
+  static void write(Path file, KnnIndex index, ClassifierSettings settings)
+      throws EdgeSslException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      String why =
+          Files.exists(dir) ? dir + " is not a directory" : "directory " + dir + " does not exist";
+      throw new EdgeSslException(
+          ErrorCode.FILE_NOT_FOUND, "cannot write k-NN index file " + file + ": " + why);
+    }
+    try {
+      AtomicFiles.write(file, ch -> write(new Out(ch), index, settings));
+    } catch (IOException e) {
+      throw new EdgeSslException(
+          ErrorCode.IO, "cannot write k-NN index file " + file + ": " + reason(e), e);
+    }
   }
 
-  static KnnIndex read(Path file, int expectedDim) throws EdgeSslException {
+  /** Rejects a non-positive expected dimension (a programming error, not a bad file). */
+  static void checkExpectedDimension(int expectedDimension) {
+    if (expectedDimension <= 0) {
+      throw new IllegalArgumentException(
+          "expected dimension must be positive: " + expectedDimension);
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException) {
+      // Its message is only the path at fault (often the temporary file) unless it has a reason.
+      FileSystemException f = (FileSystemException) e;
+      return f.getReason() != null
+          ? f.getReason()
+          : e.getClass().getSimpleName() + " (" + f.getFile() + ")";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  private static void write(Out out, KnnIndex index, ClassifierSettings settings)
+      throws IOException {
+    Entries entries = index.entries();
+    int dim = index.dimension();
+    int count = entries.count;
+    List<String> labels = entries.labels();
+    Int8Bank int8 = entries.int8Bank();
+    out.bytes(MAGIC);
+    out.i32(settings != null ? VERSION_SETTINGS : int8 == null ? VERSION : VERSION_INT8);
+    out.i32(dim);
+    out.i32(count);
+    out.i64(entries.nextId);
+    if (int8 != null || settings != null) {
+      out.i32(int8 != null ? PRECISION_INT8 : PRECISION_FP32);
+      out.i32(int8 != null ? int8.rerank() : 0);
+    }
+    if (settings != null) {
+      out.i32(ClassifierSettings.BYTES);
+      out.i32(settings.k());
+      out.f64(settings.temperature());
+      out.i32(ClassifierSettings.voteCode(settings.vote()));
+      out.f32(settings.openSetThreshold());
+    }
+    out.i32(labels.size());
+    for (String l : labels) {
+      byte[] b = l.getBytes(StandardCharsets.UTF_8);
+      out.i32(b.length);
+      out.bytes(b);
+    }
+    for (int i = 0; i < count; i++) {
+      out.i64(entries.ids[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      out.i32(entries.labelOf[i]);
+    }
+    float[] v = new float[dim];
+    if (int8 != null) {
+      for (int i = 0; i < count; i++) {
+        out.f32(int8.scale(i));
+      }
+      byte[] c = new byte[dim];
+      for (int i = 0; i < count; i++) {
+        int8.codes(i, c);
+        out.bytes(c);
+      }
+    }
+    if (int8 == null || int8.hasRows()) {
+      for (int i = 0; i < count; i++) {
+        entries.bank.get(i, v);
+        for (float x : v) {
+          out.f32(x);
+        }
+      }
+    }
+    out.finish();
+  }
+
+  /**
+   * Reads a file of any version; checks its dimension when {@code expectedDim > 0}.
+   *
+   * @throws EdgeSslException naming the file: FILE_NOT_FOUND, CORRUPT_FILE (with the field at
+   *     fault), UNSUPPORTED_VERSION, SHAPE_MISMATCH or IO
+   */
+  static Contents read(Path file, int expectedDim) throws EdgeSslException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      In in = new In(ch, file);
+      In in = new In(ch);
       byte[] magic = in.bytes(MAGIC.length);
       if (!Arrays.equals(magic, MAGIC)) {
         throw corrupt(file, "not an EdgeSSL k-NN index (bad magic number)");
       }
       int version = in.i32();
-      if (version != VERSION && version != VERSION_INT8) {
+      if (version != VERSION && version != VERSION_INT8 && version != VERSION_SETTINGS) {
         throw new EdgeSslException(
             ErrorCode.UNSUPPORTED_VERSION,
             file
@@ -123,8 +189,10 @@ final class KnnIndexFile {
                 + version
                 + " is not supported (this build reads "
                 + VERSION
-                + " and "
+                + ", "
                 + VERSION_INT8
+                + " and "
+                + VERSION_SETTINGS
                 + ")");
       }
       int dim = in.i32();
@@ -132,7 +200,7 @@ final class KnnIndexFile {
       long nextId = in.i64();
       int precision = PRECISION_FP32;
       int rerank = 0;
-      if (version == VERSION_INT8) {
+      if (version >= VERSION_INT8) {
         precision = in.i32();
         rerank = in.i32();
         boolean known =
@@ -145,6 +213,7 @@ final class KnnIndexFile {
           throw corrupt(file, "INT8 index of dimension " + dim);
         }
       }
+      ClassifierSettings settings = version == VERSION_SETTINGS ? readSettings(in, file) : null;
       boolean int8 = precision == PRECISION_INT8;
       boolean floats = !int8 || rerank > 0;
       int labelCount = in.i32();
@@ -201,7 +270,7 @@ final class KnnIndexFile {
         float[] v = new float[dim];
         for (int i = 0; i < count; i++) {
           readVector(in, file, v, i);
-          index.restore(ids[i], labelOf[i], v);
+          index.entries().restore(ids[i], labelOf[i], v);
         }
       }
       int computed = in.crc();
@@ -216,8 +285,8 @@ final class KnnIndexFile {
       if (in.remaining() != 0) {
         throw corrupt(file, in.remaining() + " unexpected bytes after the checksum");
       }
-      index.restoreNextId(nextId);
-      return index;
+      index.entries().nextId = nextId;
+      return new Contents(index, settings);
     } catch (NoSuchFileException e) {
       throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "k-NN index file not found: " + file, e);
     } catch (AccessDeniedException e) {
@@ -272,151 +341,59 @@ final class KnnIndexFile {
       if (floats) {
         readVector(in, file, v, i);
       }
-      index.restoreInt8(ids[i], labelOf[i], codes[i], scales[i], v);
+      index.entries().restoreInt8(ids[i], labelOf[i], codes[i], scales[i], v);
+    }
+  }
+
+  /**
+   * The settings section of a version-3 file: its length, then (unless 0) the settings, each
+   * checked. A truncated or invalid field is reported by name.
+   */
+  private static ClassifierSettings readSettings(In in, Path file)
+      throws IOException, EdgeSslException {
+    String field = "length";
+    try {
+      int length = in.i32();
+      if (length == 0) {
+        return null;
+      }
+      if (length != ClassifierSettings.BYTES) {
+        throw corrupt(
+            file,
+            "invalid classifier settings length "
+                + length
+                + " (this build writes "
+                + ClassifierSettings.BYTES
+                + ")");
+      }
+      field = "k";
+      int k = in.i32();
+      check(file, "k", k, ClassifierSettings.checkK(k));
+      field = "temperature";
+      double t = in.f64();
+      check(file, "temperature", t, ClassifierSettings.checkTemperature(t));
+      field = "vote";
+      int code = in.i32();
+      Vote vote = ClassifierSettings.vote(code);
+      check(
+          file, "vote", code, vote != null ? null : "must be 0 (dino), 1 (dinov2) or 2 (majority)");
+      field = "open-set threshold";
+      float threshold = in.f32();
+      check(file, "open-set threshold", threshold, ClassifierSettings.checkThreshold(threshold));
+      return new ClassifierSettings(k, t, vote, threshold);
+    } catch (EOFException e) {
+      throw corrupt(file, "truncated in the classifier settings (" + field + ")");
+    }
+  }
+
+  private static void check(Path file, String field, Object value, String problem)
+      throws EdgeSslException {
+    if (problem != null) {
+      throw corrupt(file, "invalid classifier setting " + field + " = " + value + ": " + problem);
     }
   }
 
   private static EdgeSslException corrupt(Path file, String what) {
     return new EdgeSslException(ErrorCode.CORRUPT_FILE, file + ": " + what);
-  }
-
-  /** Buffered little-endian writer that checksums what it writes. */
-  private static final class Out {
-    private final FileChannel ch;
-    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    private final CRC32C crc = new CRC32C();
-
-    Out(FileChannel ch) {
-      this.ch = ch;
-    }
-
-    void room(int n) throws IOException {
-      if (buf.remaining() < n) {
-        flush();
-      }
-    }
-
-    void flush() throws IOException {
-      buf.flip();
-      crc.update(buf.duplicate());
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      buf.clear();
-    }
-
-    void bytes(byte[] b) throws IOException {
-      int off = 0;
-      while (off < b.length) {
-        room(1);
-        int n = Math.min(buf.remaining(), b.length - off);
-        buf.put(b, off, n);
-        off += n;
-      }
-    }
-
-    void i32(int v) throws IOException {
-      room(4);
-      buf.putInt(v);
-    }
-
-    void i64(long v) throws IOException {
-      room(8);
-      buf.putLong(v);
-    }
-
-    void f32(float v) throws IOException {
-      room(4);
-      buf.putFloat(v);
-    }
-
-    void finish() throws IOException {
-      flush();
-      ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      tail.putInt((int) crc.getValue()).flip();
-      while (tail.hasRemaining()) {
-        ch.write(tail);
-      }
-    }
-  }
-
-  /** Buffered little-endian reader that checksums what it reads. */
-  private static final class In {
-    private final FileChannel ch;
-    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    private final CRC32C crc = new CRC32C();
-    private long left;
-
-    In(FileChannel ch, Path file) throws IOException {
-      this.ch = ch;
-      this.left = ch.size();
-      buf.limit(0);
-    }
-
-    long remaining() {
-      return left + buf.remaining();
-    }
-
-    private void need(int n) throws IOException {
-      if (buf.remaining() >= n) {
-        return;
-      }
-      // Checksum what was consumed, keep the unread tail, refill.
-      int pos = buf.position();
-      ByteBuffer consumed = buf.duplicate();
-      consumed.position(mark).limit(pos);
-      crc.update(consumed);
-      buf.compact();
-      while (buf.position() < n) {
-        if (left <= 0) {
-          throw new EOFException();
-        }
-        int r = ch.read(buf);
-        if (r < 0) {
-          throw new EOFException();
-        }
-        left -= r;
-      }
-      buf.flip();
-      mark = 0;
-    }
-
-    private int mark = 0;
-
-    byte[] bytes(int n) throws IOException {
-      byte[] b = new byte[n];
-      int off = 0;
-      while (off < n) {
-        need(1);
-        int m = Math.min(buf.remaining(), n - off);
-        buf.get(b, off, m);
-        off += m;
-      }
-      return b;
-    }
-
-    int i32() throws IOException {
-      need(4);
-      return buf.getInt();
-    }
-
-    long i64() throws IOException {
-      need(8);
-      return buf.getLong();
-    }
-
-    float f32() throws IOException {
-      need(4);
-      return buf.getFloat();
-    }
-
-    /** CRC of every byte consumed so far. */
-    int crc() {
-      ByteBuffer consumed = buf.duplicate();
-      consumed.position(mark).limit(buf.position());
-      crc.update(consumed);
-      mark = buf.position();
-      return (int) crc.getValue();
-    }
   }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The nearest neighbours of one query, most similar first (equal similarities: the earlier enrolled
- * first). Immutable.
+ * first), as {@link KnnIndex#search} returns them. Immutable, and independent of later changes to
+ * the index: callers may keep it.
  */
 public final class Neighbors {
   private final float[] similarities;
@@ -24,7 +25,10 @@ public final class Neighbors {
     return ids.length;
   }
 
-  /** Cosine similarity of neighbour {@code i} to the query. */
+  /**
+   * Cosine similarity of neighbour {@code i} to the query, in [-1, 1] (for an INT8 bank without
+   * reranking, approximate: see {@link BankPrecision#INT8}).
+   */
   public float similarity(int i) {
     return similarities[i];
   }
@@ -39,11 +43,15 @@ public final class Neighbors {
     return labelTable.get(labelIndices[i]);
   }
 
-  /** Position of neighbour {@code i}'s label in the index's label table. */
+  /**
+   * Position of neighbour {@code i}'s label in the index's label table ({@link KnnIndex#labels()}
+   * as of the search).
+   */
   public int labelIndex(int i) {
     return labelIndices[i];
   }
 
+  /** The neighbours as {@code label#id=similarity}, for logs and tests. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Neighbors[");

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * <p>Scores are the vote shares: they sum to one over the labels (for every {@link Vote} rule the
  * ranking is the reference one; DINO's raw scores are these shares times a common factor).
+ *
+ * <p>Immutable, and independent of later changes to the index: callers may keep it.
  */
 public final class Prediction {
   private final List<String> labelTable;
@@ -74,7 +76,7 @@ public final class Prediction {
     return false;
   }
 
-  /** Cosine similarity of the nearest neighbour that carries the best label. */
+  /** Cosine similarity, in [-1, 1], of the nearest neighbour that carries the best label. */
   public float nearestSimilarity() {
     return nearestSimilarity;
   }
@@ -88,11 +90,12 @@ public final class Prediction {
     return rejected;
   }
 
-  /** The neighbours that voted. */
+  /** The neighbours that voted (the first {@code k} of them, most similar first). */
   public Neighbors neighbors() {
     return neighbors;
   }
 
+  /** The best label, whether it was rejected, its share and nearest similarity, for logs. */
   @Override
   public String toString() {
     return String.format(

@@ -1,11 +1,29 @@
 package io.edgessl.knn;
 
+import io.edgessl.encoder.Embedding;
+import java.util.List;
+import java.util.Objects;
+
 /** Checks and L2 normalization shared by the index and the classifier. */
 final class Vectors {
   /** As PyTorch's {@code F.normalize}: norms below this are clamped, so zero stays zero. */
   static final double EPS = 1e-12;
 
   private Vectors() {}
+
+  /** {@code embedding.vector()}, the embedding's own array (not copied: callers only read it). */
+  static float[] of(Embedding embedding, String what) {
+    return Objects.requireNonNull(embedding, what).vector();
+  }
+
+  /** The vectors of {@code embeddings}, their own arrays (callers only read them). */
+  static float[][] of(List<Embedding> embeddings) {
+    float[][] v = new float[embeddings.size()][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = of(embeddings.get(i), "embedding " + i);
+    }
+    return v;
+  }
 
   static float[] normalizedCopy(float[] v, int dim, String what) {
     float[] out = new float[dim];

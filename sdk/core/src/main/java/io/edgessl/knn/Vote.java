@@ -15,7 +15,12 @@ public enum Vote {
   /** Plain majority: every neighbour votes with weight one. */
   MAJORITY;
 
-  /** Parses {@code dino}, {@code dinov2} or {@code majority}, case-insensitive. */
+  /**
+   * Parses {@code dino}, {@code dinov2} (also {@code dinov2_softmax}, {@code softmax}) or {@code
+   * majority}, case-insensitive.
+   *
+   * @throws IllegalArgumentException for any other name, listing the accepted ones
+   */
   public static Vote parse(String s) {
     switch (s.toLowerCase(java.util.Locale.ROOT)) {
       case "dino":

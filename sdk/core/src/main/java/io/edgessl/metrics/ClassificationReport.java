@@ -14,7 +14,12 @@ public final class ClassificationReport {
   private long top1;
   private long top5;
 
-  /** An empty report over these classes (the label table of the classifier). */
+  /**
+   * An empty report over these classes (the label table of the classifier, in its order). The list
+   * is copied.
+   *
+   * @throws IllegalArgumentException if there is no class
+   */
   public ClassificationReport(List<String> classes) {
     this.classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
     if (this.classes.isEmpty()) {
@@ -27,7 +32,8 @@ public final class ClassificationReport {
    * Records one test example.
    *
    * @param truth class index of the true label
-   * @param ranked class indices ranked best first (at least one)
+   * @param ranked class indices ranked best first (at least one); read, not kept
+   * @throws IllegalArgumentException if {@code truth} or {@code ranked[0]} is not a class index
    */
   public void add(int truth, int[] ranked) {
     int n = classes.size();
@@ -50,6 +56,7 @@ public final class ClassificationReport {
     }
   }
 
+  /** The classes, in the order their indices refer to (immutable). */
   public List<String> classes() {
     return classes;
   }
@@ -59,14 +66,15 @@ public final class ClassificationReport {
     return total;
   }
 
-  /** Fraction of examples whose best prediction is right. */
+  /** Fraction of examples whose best prediction is right, in [0, 1]; NaN before any example. */
   public double top1() {
     return total == 0 ? Double.NaN : (double) top1 / total;
   }
 
   /**
    * Fraction of examples whose true class is among the first five predictions (meaningless when the
-   * classifier ranks fewer than five labels with votes, as DINO notes for k &lt; 5).
+   * classifier ranks fewer than five labels with votes, as DINO notes for k &lt; 5), in [0, 1]; NaN
+   * before any example.
    */
   public double top5() {
     return total == 0 ? Double.NaN : (double) top5 / total;
@@ -82,7 +90,7 @@ public final class ClassificationReport {
     return top5;
   }
 
-  /** Accuracy on the examples of class {@code c}; NaN when there are none. */
+  /** Accuracy on the examples of class {@code c}, in [0, 1]; NaN when there are none. */
   public double classAccuracy(int c) {
     long n = 0;
     for (long x : confusion[c]) {
@@ -105,7 +113,10 @@ public final class ClassificationReport {
     return n == 0 ? Double.NaN : sum / n;
   }
 
-  /** {@code confusion()[truth][predicted]}: counts; a copy. */
+  /**
+   * {@code confusion()[truth][predicted]}: counts of examples by true and best-predicted class; a
+   * new array the caller owns.
+   */
   public long[][] confusion() {
     long[][] c = new long[confusion.length][];
     for (int i = 0; i < c.length; i++) {

@@ -1,2 +1,5 @@
-/** Evaluation metrics: classification accuracy, and later segmentation and tracking scores. */
+/**
+ * Evaluation metrics: classification accuracy ({@link io.edgessl.metrics.ClassificationReport}),
+ * and later segmentation and tracking scores. Reports are plain accumulators, not thread-safe.
+ */
 package io.edgessl.metrics;

@@ -1,10 +1,12 @@
 package io.edgessl.knn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgessl.encoder.Embedding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -158,6 +160,51 @@ class KnnClassifierTest {
         IllegalArgumentException.class, () -> KnnClassifier.builder(2).openSetThreshold(2f));
     assertThrows(IllegalArgumentException.class, () -> Vote.parse("plurality"));
     assertEquals(Vote.DINOV2_SOFTMAX, Vote.parse("DINOv2"));
+  }
+
+  @Test
+  void embeddingsGoWhereTheirVectorsGo() {
+    KnnClassifier vectors = KnnClassifier.builder(2).k(3).build();
+    KnnClassifier embeddings = KnnClassifier.builder(2).k(3).build();
+    for (int i = 0; i < 10; i++) {
+      String label = i % 2 == 0 ? "even" : "odd";
+      float[] v = {(float) Math.cos(i * 0.7) * 5, (float) Math.sin(i * 0.7) * 5};
+      Embedding e = new Embedding(v.clone());
+      assertEquals(vectors.enroll(label, v), embeddings.enroll(label, e));
+      assertArrayEquals(v, e.vector(), "the embedding's array is read, not normalized in place");
+    }
+    List<Embedding> more = List.of(new Embedding(at(200)), new Embedding(at(210)));
+    assertArrayEquals(
+        vectors.index().addAll(List.of("x", "y"), new float[][] {at(200), at(210)}),
+        embeddings.index().addAll(List.of("x", "y"), more));
+    float[][] queries = new float[12][];
+    List<Embedding> queryEmbeddings = new java.util.ArrayList<>();
+    for (int q = 0; q < queries.length; q++) {
+      queries[q] = at(q * 31.0);
+      queryEmbeddings.add(new Embedding(at(q * 31.0)));
+    }
+    Prediction[] batch = embeddings.classify(queryEmbeddings);
+    Neighbors[] nn = embeddings.index().search(queryEmbeddings, 4);
+    for (int q = 0; q < queries.length; q++) {
+      Prediction a = vectors.classify(queries[q]);
+      Prediction b = embeddings.classify(queryEmbeddings.get(q));
+      assertEquals(a.toString(), b.toString());
+      assertEquals(a.toString(), batch[q].toString());
+      assertEquals(
+          vectors.index().search(queries[q], 4).toString(),
+          embeddings.index().search(queryEmbeddings.get(q), 4).toString());
+      assertEquals(vectors.index().search(queries[q], 4).toString(), nn[q].toString());
+    }
+    assertEquals(
+        "embedding",
+        assertThrows(NullPointerException.class, () -> embeddings.classify((Embedding) null))
+            .getMessage());
+    assertEquals(
+        "vector 0 has dimension 3, the index has 2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> embeddings.enroll("z", new Embedding(new float[] {1, 2, 3})))
+            .getMessage());
   }
 
   private static double cos(double degrees) {

@@ -131,7 +131,7 @@ class KnnIndexFileTest {
     e = assertThrows(EdgeSslException.class, () -> KnnIndex.load(f));
     assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
     assertEquals(
-        f + ": k-NN index format version 9 is not supported (this build reads 1 and 2)",
+        f + ": k-NN index format version 9 is not supported (this build reads 1, 2 and 3)",
         e.getMessage());
 
     Files.write(f, bytes);
@@ -170,7 +170,29 @@ class KnnIndexFileTest {
     index.save(f);
     byte[] before = Files.readAllBytes(f);
     // Saving into a path whose parent is a file fails before touching the target.
-    assertThrows(IOException.class, () -> index.save(f.resolve("child.knn")));
+    Path child = f.resolve("child.knn");
+    EdgeSslException e = assertThrows(EdgeSslException.class, () -> index.save(child));
+    assertEquals(ErrorCode.FILE_NOT_FOUND, e.code());
+    assertEquals(
+        "cannot write k-NN index file " + child + ": " + f + " is not a directory", e.getMessage());
+    Path orphan = dir.resolve("none").resolve("a.knn");
+    e = assertThrows(EdgeSslException.class, () -> index.save(orphan));
+    assertEquals(ErrorCode.FILE_NOT_FOUND, e.code());
+    assertEquals(
+        "cannot write k-NN index file "
+            + orphan
+            + ": directory "
+            + orphan.toAbsolutePath().getParent()
+            + " does not exist",
+        e.getMessage());
+    // Renaming over a directory fails after the temporary file was written: it is removed.
+    Path sub = Files.createDirectory(dir.resolve("sub.knn"));
+    e = assertThrows(EdgeSslException.class, () -> index.save(sub));
+    assertEquals(ErrorCode.IO, e.code());
+    assertTrue(
+        e.getMessage().startsWith("cannot write k-NN index file " + sub + ": "), e.getMessage());
+    assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+    Files.delete(sub);
     // A write that dies midway (simulated by the atomic writer's callback) leaves no trace.
     assertThrows(
         IOException.class,

@@ -268,7 +268,8 @@ class KnnIndexInt8Test {
     assertEquals(f + ": invalid INT8 scale -1.0 of vector 0", e.getMessage());
   }
 
-  private static byte[] withCrc(byte[] bytes) {
+  /** {@code bytes} with its last four bytes set to the CRC-32C of the others. */
+  static byte[] withCrc(byte[] bytes) {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     ByteBuffer.wrap(bytes)
