@@ -1,7 +1,6 @@
 package io.edgessl.tools.index;
 
 import io.edgessl.EdgeSslException;
-import io.edgessl.ErrorCode;
 import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.tools.cli.DatasetOptions;
@@ -11,7 +10,6 @@ import io.edgessl.tools.eval.KnnEvalCommand;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.ImageFeatures;
 import io.edgessl.train.eval.KnnEval;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -85,11 +83,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
     try (ImageFeatures features = encoder.open(train, n)) {
       index = KnnEval.buildIndex(features, train, n, p, rerank, TerminalProgress.SINK);
     }
-    try {
-      index.save(out);
-    } catch (IOException e) {
-      throw new EdgeSslException(ErrorCode.IO, "cannot write " + out + ": " + e.getMessage(), e);
-    }
+    index.save(out);
     spec.commandLine()
         .getOut()
         .printf(
