@@ -22,7 +22,7 @@ import io.edgessl.tools.EdgeSsl;
 import io.edgessl.tools.TestData;
 import io.edgessl.train.data.FashionMnist;
 import io.edgessl.train.data.LabelledImages;
-import io.edgessl.train.quantize.Evaluation;
+import io.edgessl.train.eval.Similarity;
 import io.edgessl.train.quantize.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -158,7 +158,7 @@ class QuantizeCommandTest {
         double sum = 0;
         double min = 1;
         for (int i = 0; i < e.length; i++) {
-          double c = Evaluation.cosine(ref[i], e[i]);
+          double c = Similarity.cosine(ref[i], e[i]);
           sum += c;
           min = Math.min(min, c);
         }
@@ -213,7 +213,7 @@ class QuantizeCommandTest {
     float[][] int8 = embed(bundle, Precision.INT8, test, test.count());
     for (int i = 0; i < ref.length; i++) {
       assertEquals(32 * 7 * 7, int8[i].length);
-      assertTrue(Evaluation.cosine(ref[i], int8[i]) >= INT8_MIN_COSINE, "image " + i);
+      assertTrue(Similarity.cosine(ref[i], int8[i]) >= INT8_MIN_COSINE, "image " + i);
     }
   }
 
