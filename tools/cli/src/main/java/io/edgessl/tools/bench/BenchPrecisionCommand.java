@@ -2,6 +2,7 @@ package io.edgessl.tools.bench;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.Precision;
+import io.edgessl.tools.cli.BatchOption;
 import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.cli.JsonOutputOption;
 import io.edgessl.tools.cli.TerminalProgress;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       "FP32 vs FP16 vs INT8 of one bundle, in the same run: k-NN top-1 (DINO protocol), cosine of"
           + " the test embeddings to FP32's, and encoder throughput (preprocessing + inference),"
           + " timed round-robin across precisions; the ratio to FP32 is the result.",
-      "Prints the rows of the table in docs/BENCHMARKS.md."
+      "Prints the rows of the table in docs/BENCHMARKS.md. --batch: frames per inference in the"
+          + " timed runs; default 8."
     })
 public final class BenchPrecisionCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
@@ -70,11 +72,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
           "Inference threads of the timed runs (a list gives one row per count). Default: ${DEFAULT-VALUE}.")
   List<Integer> threads;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "8",
-      description = "Frames per inference in the timed runs. Default: ${DEFAULT-VALUE}.")
-  int batch;
+  @Mixin BatchOption batch;
 
   @Option(
       names = "--frames",
@@ -118,7 +116,7 @@ public final class BenchPrecisionCommand implements Callable<Integer> {
     }
     PrecisionBenchConfig config =
         new PrecisionBenchConfig(
-            model, ps, k, temperature, threads, batch, frames, runs, warmup, profile);
+            model, ps, k, temperature, threads, batch.or(8), frames, runs, warmup, profile);
     json.check();
     PrecisionBenchResult result =
         PrecisionBench.run(config, dataset.train(), dataset.test(), TerminalProgress.SINK);

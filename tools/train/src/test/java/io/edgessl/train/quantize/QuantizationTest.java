@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,18 +44,6 @@ class QuantizationTest {
     Path npy = dir.resolve("calib-" + size + ".npy");
     Files.write(npy, Npy.write(new long[] {n, 3, size, size}, data));
     return npy;
-  }
-
-  private static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> m = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        m.put(
-            root.relativize(p).toString(),
-            Files.isRegularFile(p) ? ModelBundle.sha256(Files.readAllBytes(p)) : "dir");
-      }
-    }
-    return m;
   }
 
   private static QuantizeConfig config(Path bundle, String calib, boolean dryRun) {
@@ -88,13 +74,13 @@ class QuantizationTest {
   @Test
   void aDryRunScoresBothModelsAndLeavesTheBundle() throws Exception {
     Path b = bundle();
-    Map<String, String> before = snapshot(b);
+    Map<String, String> before = BundleSnapshots.of(b);
     QuantizeResult r =
         Quantization.open(config(b, calibration(16, 32).toString(), true)).run(Progress.NONE);
     assertNull(r.written());
-    assertEquals(before, snapshot(b));
+    assertEquals(before, BundleSnapshots.of(b));
     assertEquals(
-        List.of(Precision.FP32, Precision.INT8, Precision.FP16), List.copyOf(r.scores().keySet()));
+        List.of(Precision.FP32, Precision.FP16, Precision.INT8), List.copyOf(r.scores().keySet()));
     assertEquals(1.0, r.scores().get(Precision.FP32).meanCosine());
     assertTrue(r.scores().get(Precision.INT8).meanCosine() > 0.99, r.scores().toString());
     assertTrue(r.scores().get(Precision.FP16).minCosine() > 0.999, r.scores().toString());
@@ -124,11 +110,38 @@ class QuantizationTest {
   @Test
   void aFailureLeavesTheBundleByteForByte() throws Exception {
     Path b = bundle();
-    Map<String, String> before = snapshot(b);
+    Map<String, String> before = BundleSnapshots.of(b);
     Quantization q = Quantization.open(config(b, calibration(2, 16).toString(), false));
     EdgeSslException e = assertThrows(EdgeSslException.class, () -> q.run(Progress.NONE));
     assertTrue(e.getMessage().contains("have shape [2, 3, 16, 16]"), e.getMessage());
-    assertEquals(before, snapshot(b));
+    assertEquals(before, BundleSnapshots.of(b));
+  }
+
+  /** A config with {@code precisions}, a bogus calibration set and {@code keepCount}. */
+  private static QuantizeConfig small(
+      Path b, Set<Precision> precisions, int keepCount, List<String> keepLayers) {
+    QuantizeConfig d = QuantizeConfig.defaults(b, "x");
+    return new QuantizeConfig(
+        b,
+        precisions,
+        "x",
+        1,
+        0,
+        d.method(),
+        99.0,
+        d.activations(),
+        true,
+        keepCount,
+        keepLayers,
+        false,
+        false,
+        null,
+        1,
+        1,
+        1,
+        null,
+        0,
+        false);
   }
 
   @Test
@@ -140,77 +153,11 @@ class QuantizationTest {
     assertEquals("--calib DATA is required for int8", e.getMessage());
     e =
         assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                new QuantizeConfig(
-                    b,
-                    Set.of(Precision.FP16),
-                    "x",
-                    1,
-                    0,
-                    d.method(),
-                    99.0,
-                    d.activations(),
-                    true,
-                    1,
-                    List.of(),
-                    false,
-                    false,
-                    null,
-                    1,
-                    1,
-                    1,
-                    null,
-                    0,
-                    false));
+            IllegalArgumentException.class, () -> small(b, Set.of(Precision.FP16), 1, List.of()));
     assertEquals(
         "--keep-fp32, --keep-fp32-layers and --sensitivity apply to int8 only", e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new QuantizeConfig(
-                b,
-                Set.of(),
-                "x",
-                1,
-                0,
-                d.method(),
-                99.0,
-                d.activations(),
-                true,
-                0,
-                List.of(),
-                false,
-                false,
-                null,
-                1,
-                1,
-                1,
-                null,
-                0,
-                false));
-    QuantizeConfig keep =
-        new QuantizeConfig(
-            b,
-            Set.of(Precision.INT8),
-            "x",
-            1,
-            0,
-            d.method(),
-            99.0,
-            d.activations(),
-            true,
-            0,
-            List.of("no-such-layer"),
-            false,
-            false,
-            null,
-            1,
-            1,
-            1,
-            null,
-            0,
-            false);
+    assertThrows(IllegalArgumentException.class, () -> small(b, Set.of(), 0, List.of()));
+    QuantizeConfig keep = small(b, Set.of(Precision.INT8), 0, List.of("no-such-layer"));
     e = assertThrows(IllegalArgumentException.class, () -> Quantization.open(keep));
     assertTrue(e.getMessage().startsWith("--keep-fp32-layers: no quantizable layer"));
     assertTrue(Quantization.layers(b).size() > 0);
