@@ -7,11 +7,11 @@ import io.edgessl.encoder.Encoder;
 import io.edgessl.knn.Vote;
 import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.cli.TerminalProgress;
-import io.edgessl.tools.eval.KnnEvalCommand;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.EncoderFeatures;
 import io.edgessl.train.eval.ImageFeatures;
 import io.edgessl.train.eval.KnnEval;
+import io.edgessl.train.eval.KnnReport;
 import io.edgessl.train.eval.PixelsFeatures;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
     try (ImageFeatures pixels = new PixelsFeatures(train.height(), train.width())) {
       KnnEval.Run run = KnnEval.run(pixels, train, test, settings, threads, TerminalProgress.SINK);
-      KnnEvalCommand.print(out, run, dataset.directory().toString(), true);
+      KnnReport.print(out, run, dataset.directory().toString(), true);
     }
     out.flush();
     List<Path> bundles = new ArrayList<>();
@@ -87,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
       try (ImageFeatures features = new EncoderFeatures(encoder)) {
         KnnEval.Run run =
             KnnEval.run(features, train, test, settings, threads, TerminalProgress.SINK);
-        KnnEvalCommand.print(out, run, dataset.directory().toString(), true);
+        KnnReport.print(out, run, dataset.directory().toString(), true);
       }
       out.flush();
     }

@@ -1,25 +1,20 @@
 package io.edgessl.tools.bench;
 
 import io.edgessl.EdgeSslException;
-import io.edgessl.ErrorCode;
 import io.edgessl.image.ColorMode;
 import io.edgessl.image.Frame;
 import io.edgessl.image.Interpolation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.io.AtomicFiles;
-import io.edgessl.io.Json;
 import io.edgessl.spi.Kernels;
+import io.edgessl.tools.cli.JsonOutputOption;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.bench.Timing;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +23,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,11 +105,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
       description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
-  @Option(
-      names = "--json",
-      paramLabel = "FILE",
-      description = "Also write the results as JSON to FILE.")
-  Path json;
+  @Mixin JsonOutputOption json;
 
   @Spec CommandSpec spec;
 
@@ -214,10 +206,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
         Runtime.version(),
         System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors());
-    if (json != null) {
-      writeJson(json, wh, rows);
-      out.println("results written to " + json);
-    }
+    json.write(toJson(wh, rows), out);
     out.flush();
     return 0;
   }
@@ -238,7 +227,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
     }
   }
 
-  private void writeJson(Path file, int[] wh, List<Row> rows) throws EdgeSslException {
+  private Map<String, Object> toJson(int[] wh, List<Row> rows) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("width", (long) wh[0]);
     m.put("height", (long) wh[1]);
@@ -264,10 +253,6 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
       list.add(e);
     }
     m.put("rows", list);
-    try {
-      AtomicFiles.write(file, Json.writePretty(m).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new EdgeSslException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage(), e);
-    }
+    return m;
   }
 }

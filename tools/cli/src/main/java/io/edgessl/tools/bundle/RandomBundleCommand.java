@@ -4,12 +4,14 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.onnx.models.RandomModels;
+import io.edgessl.tools.cli.SeedOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Write an untrained encoder with seeded random weights as a model bundle (tests, benchmarks,"
-          + " trying the SDK). The same seed writes the same bytes.",
+          + " trying the SDK). The same seed writes the same bytes (--seed, default 1).",
       "Models: vit-tiny (ViT-Tiny/16, 224 x 224, RGB), vit-test (2 blocks, 32 x 32), conv-test"
           + " (CNN, 24 x 32, BGR), conv-mnist (CNN, 28 x 28 grey), conv-small (CNN, 224 x 224,"
           + " RGB)."
@@ -36,11 +38,7 @@ public final class RandomBundleCommand implements Callable<Integer> {
           "Architecture: vit-tiny, vit-test, conv-test, conv-mnist, conv-small. Default: ${DEFAULT-VALUE}.")
   String model;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Weight seed. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(
       names = {"-o", "--out"},
@@ -54,7 +52,7 @@ public final class RandomBundleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws EdgeSslException {
     RandomModels.Preset preset = RandomModels.Preset.parse(model);
-    Manifest m = RandomModels.writeBundle(preset, seed, out);
+    Manifest m = RandomModels.writeBundle(preset, seed.or(1), out);
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s: %s, %s%n", out, m.name(), m.architecture());
     for (Map.Entry<String, Long> f : ModelBundle.open(out).sizes().entrySet()) {

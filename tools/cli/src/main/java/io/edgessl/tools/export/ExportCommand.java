@@ -4,6 +4,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.onnx.models.Pooling;
+import io.edgessl.tools.cli.ThreadsOption;
 import io.edgessl.train.Trainer;
 import io.edgessl.train.export.Exporter;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
           + " (method, data, steps, commit).",
       "Before writing, the export runs the first training images through libtorch and through ONNX"
           + " Runtime and fails, writing nothing, when the embeddings differ by more than"
-          + " --tolerance times the largest embedding value."
+          + " --tolerance times the largest embedding value.",
+      "--threads: libtorch and ONNX Runtime threads; default 1."
     })
 public final class ExportCommand implements Callable<Integer> {
   @Parameters(
@@ -94,11 +97,7 @@ public final class ExportCommand implements Callable<Integer> {
           "Where the run's training images are now, when they moved. Default: where it read them.")
   Path data;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "libtorch and ONNX Runtime threads. Default: ${DEFAULT-VALUE}.")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   @Spec CommandSpec spec;
 
@@ -126,7 +125,7 @@ public final class ExportCommand implements Callable<Integer> {
             file,
             out,
             new Exporter.Options(
-                bundleName, imageSize, parityImages, tolerance, data, threads, pooling));
+                bundleName, imageSize, parityImages, tolerance, data, threads.or(1), pooling));
     Manifest m = r.manifest();
     PrintWriter w = spec.commandLine().getOut();
     w.printf(

@@ -5,8 +5,9 @@ import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.cli.EncoderOptions;
+import io.edgessl.tools.cli.OutputFiles;
 import io.edgessl.tools.cli.TerminalProgress;
-import io.edgessl.tools.eval.KnnEvalCommand;
+import io.edgessl.tools.cli.ThreadsOption;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.ImageFeatures;
 import io.edgessl.train.eval.KnnEval;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "build",
     mixinStandardHelpOptions = true,
     description =
-        "Embed the training split of a dataset into a k-NN bank file (written atomically).")
+        "Embed the training split of a dataset into a k-NN bank file (written atomically)."
+            + " --threads: embedding threads; default all processors.")
 public final class IndexBuildCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin EncoderOptions encoder;
@@ -36,8 +38,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
       description = "The .knn file to write.")
   Path out;
 
-  @Option(names = "--threads", description = "Threads for embedding. Default: all processors.")
-  Integer threads;
+  @Mixin ThreadsOption threads;
 
   @Option(
       names = "--bank",
@@ -60,7 +61,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws EdgeSslException {
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    int n = threads.or(Runtime.getRuntime().availableProcessors());
     if (n <= 0) {
       throw new IllegalArgumentException("--threads must be positive: " + n);
     }
@@ -76,7 +77,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rerank applies to --bank int8 only");
     }
     KnnIndex.builder(1).rerank(rerank); // checks the factor's range before any work
-    KnnEvalCommand.checkWritable(out);
+    OutputFiles.checkWritable(out);
     LabelledImages train = dataset.train();
     long t0 = System.nanoTime();
     KnnIndex index;

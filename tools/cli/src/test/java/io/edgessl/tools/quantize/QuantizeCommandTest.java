@@ -22,7 +22,8 @@ import io.edgessl.tools.EdgeSsl;
 import io.edgessl.tools.TestData;
 import io.edgessl.train.data.FashionMnist;
 import io.edgessl.train.data.LabelledImages;
-import io.edgessl.train.quantize.Evaluation;
+import io.edgessl.train.eval.Similarity;
+import io.edgessl.train.quantize.BundleSnapshots;
 import io.edgessl.train.quantize.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,8 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,19 +77,6 @@ class QuantizeCommandTest {
     Path b = dir.resolve(name);
     RandomModels.writeBundle(p, 7, b);
     return b;
-  }
-
-  /** Every file under {@code root} (a file or a directory) with its SHA-256. */
-  static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> m = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        m.put(
-            root.relativize(p).toString(),
-            Files.isRegularFile(p) ? ModelBundle.sha256(Files.readAllBytes(p)) : "dir");
-      }
-    }
-    return m;
   }
 
   private static float[][] embed(ModelBundle b, Precision p, LabelledImages images, int n)
@@ -158,7 +144,7 @@ class QuantizeCommandTest {
         double sum = 0;
         double min = 1;
         for (int i = 0; i < e.length; i++) {
-          double c = Evaluation.cosine(ref[i], e[i]);
+          double c = Similarity.cosine(ref[i], e[i]);
           sum += c;
           min = Math.min(min, c);
         }
@@ -213,7 +199,7 @@ class QuantizeCommandTest {
     float[][] int8 = embed(bundle, Precision.INT8, test, test.count());
     for (int i = 0; i < ref.length; i++) {
       assertEquals(32 * 7 * 7, int8[i].length);
-      assertTrue(Evaluation.cosine(ref[i], int8[i]) >= INT8_MIN_COSINE, "image " + i);
+      assertTrue(Similarity.cosine(ref[i], int8[i]) >= INT8_MIN_COSINE, "image " + i);
     }
   }
 
@@ -235,7 +221,7 @@ class QuantizeCommandTest {
   @Test
   void imageFoldersAndNpyTensorsCalibrateAndDryRunsWriteNothing() throws Exception {
     Path b = bundle(Preset.VIT_TEST, "vit.edgessl");
-    Map<String, String> before = snapshot(dir.resolve("vit.edgessl"));
+    Map<String, String> before = BundleSnapshots.of(dir.resolve("vit.edgessl"));
     Run r =
         run(
             "quantize",
@@ -251,7 +237,7 @@ class QuantizeCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("entropy calibration on 6 of 6 image files from "), r.out());
     assertTrue(r.out().contains("dry run: " + b + " not changed"), r.out());
-    assertEquals(before, snapshot(b));
+    assertEquals(before, BundleSnapshots.of(b));
 
     float[] data = new float[5 * 3 * 32 * 32];
     SplittableRandom rnd = new SplittableRandom(1);
@@ -319,7 +305,7 @@ class QuantizeCommandTest {
   @Test
   void badCalibrationSetsAndBundlesFailClearlyAndTouchNothing() throws Exception {
     Path b = bundle(Preset.VIT_TEST, "vit-dir");
-    Map<String, String> before = snapshot(b);
+    Map<String, String> before = BundleSnapshots.of(b);
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Files.writeString(empty.resolve("notes.txt"), "no images here");
     Run r = run("quantize", b.toString(), "--calib", empty.toString());
@@ -375,7 +361,7 @@ class QuantizeCommandTest {
         "edgessl: unknown calibration method 'mse'; expected minmax, percentile or entropy\n",
         r.err());
     assertFalse(r.err().contains("Exception"));
-    assertEquals(before, snapshot(b), "every failure left the bundle as it was");
+    assertEquals(before, BundleSnapshots.of(b), "every failure left the bundle as it was");
 
     // A bundle with no FP32 model: nothing to quantize from.
     Path noFp32 = dir.resolve("int8-only.edgessl");
@@ -385,7 +371,7 @@ class QuantizeCommandTest {
             .clearPrecisions()
             .precision(Precision.INT8, "encoder.int8.onnx"),
         Map.of("encoder.int8.onnx", RandomModels.graph(Preset.VIT_TEST, 1).toBytes()));
-    Map<String, String> zipBefore = snapshot(noFp32);
+    Map<String, String> zipBefore = BundleSnapshots.of(noFp32);
     r = run("quantize", noFp32.toString(), "--calib", pngs("more", 2).toString());
     assertEquals(EdgeSsl.EXIT_FAILURE, r.code());
     assertEquals(
@@ -394,6 +380,6 @@ class QuantizeCommandTest {
             + " has no fp32 model to quantize (it has int8); quantization starts from the float"
             + " model\n",
         r.err());
-    assertEquals(zipBefore, snapshot(noFp32));
+    assertEquals(zipBefore, BundleSnapshots.of(noFp32));
   }
 }

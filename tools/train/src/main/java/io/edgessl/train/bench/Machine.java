@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** A one-line description of the machine a benchmark ran on, for the tables it prints. */
-public final class Machine {
+final class Machine {
   private Machine() {}
 
   /** E.g. {@code AMD EPYC (AVX-512 VNNI), 2 vCPU, 24 GB, Debian GNU/Linux 12 (bookworm)}. */
-  public static String describe() {
+  static String describe() {
     String cpu = System.getProperty("os.arch");
     String isa = "";
     List<String> info = lines(Path.of("/proc/cpuinfo"));

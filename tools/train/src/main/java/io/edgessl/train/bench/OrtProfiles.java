@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * profiles, and the operators of its optimized graph (which Q/DQ groups fused into integer
  * kernels).
  */
-public final class OrtProfiles {
+final class OrtProfiles {
   private OrtProfiles() {}
 
   private static List<Path> files(Path dir, String part, String suffix) throws EdgeSslException {
@@ -42,7 +42,7 @@ public final class OrtProfiles {
   }
 
   /** Kernel microseconds per operator type over every profile whose name contains {@code part}. */
-  public static Map<String, Long> kernelTimes(Path dir, String part) throws EdgeSslException {
+  static Map<String, Long> kernelTimes(Path dir, String part) throws EdgeSslException {
     Map<String, Long> t = new TreeMap<>();
     for (Path f : files(dir, part, ".json")) {
       Object doc;
@@ -71,7 +71,7 @@ public final class OrtProfiles {
   /**
    * Operator counts ({@code domain:op}) of the optimized graph whose name contains {@code part}.
    */
-  public static Map<String, Integer> optimizedOps(Path dir, String part) throws EdgeSslException {
+  static Map<String, Integer> optimizedOps(Path dir, String part) throws EdgeSslException {
     Map<String, Integer> c = new TreeMap<>();
     List<Path> f = files(dir, part, ".optimized.onnx");
     if (!f.isEmpty()) {
@@ -83,7 +83,7 @@ public final class OrtProfiles {
     return c;
   }
 
-  public static void print(
+  static void print(
       PrintWriter out, String label, Map<String, Long> times, Map<String, Integer> ops) {
     long total = times.values().stream().mapToLong(Long::longValue).sum();
     List<Map.Entry<String, Long>> top = new ArrayList<>(times.entrySet());

@@ -31,7 +31,7 @@ import java.util.Set;
  * hands every batch's values to a {@link Calibrator}, once or twice (the histogram methods need a
  * second pass). Nothing but the calibrator's statistics is kept.
  */
-public final class Activations {
+final class Activations {
   private Activations() {}
 
   /**
@@ -40,7 +40,7 @@ public final class Activations {
    * @throws EdgeSslException when ONNX Runtime rejects the graph or fails, a sample cannot be read,
    *     or a tensor takes non-finite values (a model that diverges on these images)
    */
-  public static void calibrate(
+  static void calibrate(
       OnnxGraph prepared,
       Manifest m,
       Set<String> tensors,

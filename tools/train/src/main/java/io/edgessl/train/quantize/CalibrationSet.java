@@ -39,7 +39,7 @@ import javax.imageio.ImageIO;
  * Images go through the bundle's own preprocessing, exactly as at inference. A set larger than the
  * limit is sampled without replacement by a seeded shuffle.
  */
-public final class CalibrationSet {
+final class CalibrationSet {
   static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
 
   private CalibrationSet() {}
@@ -55,8 +55,7 @@ public final class CalibrationSet {
    *     SHAPE_MISMATCH} when its shape is not one the model can take, {@code CORRUPT_FILE} for a
    *     damaged file
    */
-  public static Samples load(String spec, Preprocessing pp, int limit, long seed)
-      throws EdgeSslException {
+  static Samples load(String spec, Preprocessing pp, int limit, long seed) throws EdgeSslException {
     if (limit <= 0) {
       throw new IllegalArgumentException("--calib-count must be positive: " + limit);
     }

@@ -10,20 +10,15 @@ import io.edgessl.train.Progress;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.KnnEval;
 import io.edgessl.train.eval.Samples;
+import io.edgessl.train.eval.Similarity;
+import io.edgessl.train.quantize.QuantizeResult.Metrics;
 
 /**
  * The yardstick candidate models are measured with: the cosine similarity of their embeddings to
  * the float model's on a fixed set of images and, when a labelled set is given, their k-NN top-1 by
  * DINO's protocol (k 20, T 0.07) with a bank embedded by the same candidate.
  */
-public final class Evaluation {
-  /** A candidate's scores. {@code top1} is NaN without labels. */
-  public record Metrics(double meanCosine, double minCosine, double top1) {
-    boolean hasTop1() {
-      return !Double.isNaN(top1);
-    }
-  }
-
+final class Evaluation {
   private final Backend backend;
   private final Manifest manifest;
   private final int threads;
@@ -55,26 +50,25 @@ public final class Evaluation {
   }
 
   /** Cosine on {@code images}, no k-NN. */
-  public static Evaluation unlabelled(
-      Backend b, Manifest m, int threads, Samples images, byte[] fp32Model)
+  static Evaluation unlabelled(Backend b, Manifest m, int threads, Samples images, byte[] fp32Model)
       throws EdgeSslException {
     return new Evaluation(b, m, threads, images, null, null, fp32Model);
   }
 
   /** Cosine on the test images, k-NN top-1 of the test images against the bank images. */
-  public static Evaluation labelled(
+  static Evaluation labelled(
       Backend b, Manifest m, int threads, LabelledImages bank, LabelledImages test, byte[] fp32)
       throws EdgeSslException {
     return new Evaluation(b, m, threads, Samples.of(test), bank, test, fp32);
   }
 
   /** The float model's scores (cosine 1 by definition). */
-  public Metrics fp32() {
+  Metrics fp32() {
     return fp32;
   }
 
   /** What the scores are computed on, for reports. */
-  public String describe() {
+  String describe() {
     return bank == null
         ? "cosine on " + queries.name()
         : "k-NN top-1 (k 20, T 0.07) of "
@@ -93,13 +87,13 @@ public final class Evaluation {
    *
    * @throws EdgeSslException when the backend rejects or fails to run it
    */
-  public Metrics measure(byte[] model, String name) throws EdgeSslException {
+  Metrics measure(byte[] model, String name) throws EdgeSslException {
     try (GraphRunner r = runner(model, name)) {
       float[][] e = r.embed(queries);
       double sum = 0;
       double min = Double.POSITIVE_INFINITY;
       for (int i = 0; i < e.length; i++) {
-        double c = cosine(e[i], reference[i]);
+        double c = Similarity.cosine(e[i], reference[i]);
         sum += c;
         min = Math.min(min, c);
       }
@@ -125,18 +119,5 @@ public final class Evaluation {
       }
     }
     return right / (double) queryEmbeddings.length;
-  }
-
-  /** Cosine similarity, in double; 0 when either vector is zero. */
-  public static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
   }
 }

@@ -1,11 +1,10 @@
 package io.edgessl.train.quantize;
 
-import io.edgessl.bundle.Manifest;
-import io.edgessl.bundle.ModelBundle;
 import io.edgessl.bundle.Precision;
 import io.edgessl.onnx.quant.QdqQuantizer;
 import io.edgessl.onnx.quant.QuantLayer;
-import io.edgessl.onnx.quant.Range;
+import io.edgessl.train.quantize.QuantizeResult.LayerScore;
+import io.edgessl.train.quantize.QuantizeResult.Metrics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** What {@code edgessl quantize} prints and writes as JSON. */
+/** A {@link QuantizeResult} as {@code edgessl quantize} prints it and writes it as JSON. */
 public final class Reports {
   private Reports() {}
 
+  /** The quantizable layers, numbered, with their inputs. */
   public static void printLayers(PrintWriter out, List<QuantLayer> layers) {
     out.printf(
         Locale.ROOT, "%d quantizable layers (name them in --keep-fp32-layers):%n", layers.size());
@@ -35,16 +35,17 @@ public final class Reports {
     }
   }
 
-  public static void printSensitivity(
-      PrintWriter out,
-      Evaluation ev,
-      Evaluation.Metrics base,
-      List<Sensitivity.LayerResult> ranked) {
+  /** The sensitivity table, when the run analysed it. */
+  public static void printSensitivity(PrintWriter out, QuantizeResult r) {
+    if (r.int8() == null || r.int8().sensitivity() == null) {
+      return;
+    }
+    Metrics base = r.int8().allInt8();
     boolean top1 = base.hasTop1();
     out.printf(
         Locale.ROOT,
         "sensitivity: each layer alone left in float, the rest int8 (%s)%n",
-        ev.describe());
+        r.evaluation());
     out.printf(
         Locale.ROOT,
         "  all int8: cosine to fp32 %.6f (min %.6f)%s%n",
@@ -55,7 +56,7 @@ public final class Reports {
                 Locale.ROOT,
                 ", top-1 %.2f %% (fp32 %.2f %%)",
                 100 * base.top1(),
-                100 * ev.fp32().top1())
+                100 * r.scores().get(Precision.FP32).top1())
             : "");
     out.printf(
         Locale.ROOT,
@@ -67,14 +68,14 @@ public final class Reports {
         "gain",
         top1 ? String.format(Locale.ROOT, " %8s %8s", "top-1", "gain") : "");
     int i = 0;
-    for (Sensitivity.LayerResult r : ranked) {
-      Evaluation.Metrics k = r.floatKept();
+    for (LayerScore l : r.int8().sensitivity()) {
+      Metrics k = l.floatKept();
       out.printf(
           Locale.ROOT,
           "  %4d  %-32s %-7s %10.6f %+10.6f%s%n",
           ++i,
-          r.layer().node(),
-          r.layer().opType(),
+          l.layer().node(),
+          l.layer().opType(),
           k.meanCosine(),
           k.meanCosine() - base.meanCosine(),
           top1
@@ -84,58 +85,27 @@ public final class Reports {
     }
   }
 
-  public static Map<String, Object> sensitivityJson(
-      Evaluation.Metrics base, List<Sensitivity.LayerResult> ranked) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("all_int8", metrics(base));
-    List<Object> l = new ArrayList<>();
-    for (Sensitivity.LayerResult r : ranked) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("layer", r.layer().node());
-      e.put("op", r.layer().opType());
-      e.put("weight", r.layer().weight());
-      e.put("float_kept", metrics(r.floatKept()));
-      l.add(e);
+  /** The INT8 line: layers quantized and in float, the calibration. */
+  public static void printInt8(PrintWriter out, QuantizeResult r) {
+    QuantizeResult.Int8 q = r.int8();
+    if (q == null) {
+      return;
     }
-    m.put("ranked", l);
-    return m;
+    out.printf(
+        Locale.ROOT,
+        "  int8: %d layers quantized, %d in float; %s calibration on %s (%.1f s)%n",
+        q.quantizedCount(),
+        q.layers().size() - q.quantizedCount(),
+        q.method().id(),
+        q.calibration(),
+        q.calibrationSeconds());
   }
 
-  public static Map<String, Object> int8Json(
-      String how, List<QuantLayer> layers, QdqQuantizer.Options o, Map<String, Range> ranges) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("description", how);
-    m.put("activations", o.activations().id());
-    m.put("quantize_products", o.activationProducts());
-    m.put("float_layers", new ArrayList<>(o.keepFloat()));
-    List<Object> l = new ArrayList<>();
-    for (QuantLayer q : layers) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("layer", q.node());
-      e.put("op", q.opType());
-      e.put("activations", q.activations());
-      e.put("weight", q.weight());
-      e.put(
-          "float",
-          o.keepFloat().contains(q.node()) || (q.weight() == null && !o.activationProducts()));
-      l.add(e);
-    }
-    m.put("layers", l);
-    Map<String, Object> r = new LinkedHashMap<>();
-    ranges.forEach((t, v) -> r.put(t, List.of((double) v.min(), (double) v.max())));
-    m.put("ranges", r);
-    return m;
-  }
-
-  public static void printScores(
-      PrintWriter out,
-      Evaluation ev,
-      Manifest m,
-      ModelBundle bundle,
-      Map<Precision, byte[]> models,
-      Map<Precision, Evaluation.Metrics> scores) {
+  /** The table of every model's file, size and scores. */
+  public static void printScores(PrintWriter out, QuantizeResult r) {
+    Map<Precision, Metrics> scores = r.scores();
     boolean top1 = scores.get(Precision.FP32).hasTop1();
-    out.printf(Locale.ROOT, "scores (%s):%n", ev.describe());
+    out.printf(Locale.ROOT, "scores (%s):%n", r.evaluation());
     out.printf(
         Locale.ROOT,
         "  %-9s %-20s %12s %12s %12s%s%n",
@@ -146,17 +116,16 @@ public final class Reports {
         "cosine min",
         top1 ? String.format(Locale.ROOT, " %8s %8s", "top-1", "delta") : "");
     double ref = scores.get(Precision.FP32).top1();
-    for (Map.Entry<Precision, Evaluation.Metrics> e : scores.entrySet()) {
+    for (Map.Entry<Precision, Metrics> e : scores.entrySet()) {
       Precision p = e.getKey();
-      Evaluation.Metrics s = e.getValue();
-      String file = p == Precision.FP32 ? m.precisions().get(p) : "encoder." + p.id() + ".onnx";
-      long bytes = p == Precision.FP32 ? bundle.sizes().get(file) : models.get(p).length;
+      Metrics s = e.getValue();
+      QuantizeResult.ModelFile f = r.models().get(p);
       out.printf(
           Locale.ROOT,
           "  %-9s %-20s %,12d %12.6f %12.6f%s%n",
           p.id(),
-          file,
-          bytes,
+          f.file(),
+          f.bytes(),
           s.meanCosine(),
           s.minCosine(),
           top1
@@ -166,13 +135,61 @@ public final class Reports {
     }
   }
 
-  public static Map<String, Object> scoresJson(Map<Precision, Evaluation.Metrics> scores) {
+  /** The JSON report: bundle, evaluation, sensitivity and int8 when done, scores. */
+  public static Map<String, Object> json(QuantizeResult r) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("bundle", r.bundle().toString());
+    json.put("evaluation", r.evaluation());
+    QuantizeResult.Int8 q = r.int8();
+    if (q != null && q.sensitivity() != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("all_int8", metrics(q.allInt8()));
+      List<Object> l = new ArrayList<>();
+      for (LayerScore s : q.sensitivity()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("layer", s.layer().node());
+        e.put("op", s.layer().opType());
+        e.put("weight", s.layer().weight());
+        e.put("float_kept", metrics(s.floatKept()));
+        l.add(e);
+      }
+      m.put("ranked", l);
+      json.put("sensitivity", m);
+    }
+    if (q != null) {
+      json.put("int8", int8Json(q));
+    }
+    Map<String, Object> scores = new LinkedHashMap<>();
+    r.scores().forEach((p, s) -> scores.put(p.id(), metrics(s)));
+    json.put("scores", scores);
+    return json;
+  }
+
+  private static Map<String, Object> int8Json(QuantizeResult.Int8 q) {
+    QdqQuantizer.Options o = q.options();
     Map<String, Object> m = new LinkedHashMap<>();
-    scores.forEach((p, s) -> m.put(p.id(), metrics(s)));
+    m.put("description", q.description());
+    m.put("activations", o.activations().id());
+    m.put("quantize_products", o.activationProducts());
+    m.put("float_layers", new ArrayList<>(o.keepFloat()));
+    List<Object> l = new ArrayList<>();
+    for (QuantLayer layer : q.layers()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("layer", layer.node());
+      e.put("op", layer.opType());
+      e.put("activations", layer.activations());
+      e.put("weight", layer.weight());
+      e.put("float", q.inFloat(layer));
+      l.add(e);
+    }
+    m.put("layers", l);
+    Map<String, Object> r = new LinkedHashMap<>();
+    q.ranges().forEach((t, v) -> r.put(t, List.of((double) v.min(), (double) v.max())));
+    m.put("ranges", r);
     return m;
   }
 
-  private static Map<String, Object> metrics(Evaluation.Metrics s) {
+  private static Map<String, Object> metrics(Metrics s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cosine_mean", s.meanCosine());
     m.put("cosine_min", s.minCosine());

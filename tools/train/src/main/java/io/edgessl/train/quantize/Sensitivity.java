@@ -6,6 +6,7 @@ import io.edgessl.onnx.quant.QdqQuantizer;
 import io.edgessl.onnx.quant.QuantLayer;
 import io.edgessl.onnx.quant.Range;
 import io.edgessl.train.Progress;
+import io.edgessl.train.quantize.QuantizeResult.LayerScore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,14 +18,11 @@ import java.util.Set;
  * scored against the float model. The layers whose return to float recovers the most are the ones
  * quantization hurts most; {@code --keep-fp32 N} leaves the first N of this ranking in float.
  */
-public final class Sensitivity {
-  /** One layer's result: the scores with this layer alone left in float. */
-  public record LayerResult(QuantLayer layer, Evaluation.Metrics floatKept) {}
-
+final class Sensitivity {
   private Sensitivity() {}
 
   /** Measures every layer that {@code options} quantize; results in graph order. */
-  public static List<LayerResult> analyse(
+  static List<LayerScore> analyse(
       OnnxGraph prepared,
       List<QuantLayer> layers,
       Map<String, Range> ranges,
@@ -39,11 +37,11 @@ public final class Sensitivity {
         todo.add(l);
       }
     }
-    List<LayerResult> out = new ArrayList<>();
+    List<LayerScore> out = new ArrayList<>();
     try (Progress.Task p = progress.start("sensitivity, " + todo.size() + " layers", todo.size())) {
       for (QuantLayer l : todo) {
         OnnxGraph g = QdqQuantizer.quantize(prepared, ranges, options.keeping(Set.of(l.node())));
-        out.add(new LayerResult(l, eval.measure(g.toBytes(), "int8 but " + l.node())));
+        out.add(new LayerScore(l, eval.measure(g.toBytes(), "int8 but " + l.node())));
         p.step(1);
       }
     }
@@ -56,12 +54,12 @@ public final class Sensitivity {
    * the default: it moves with every image, where top-1 on a few hundred queries moves in steps of
    * one image and ties often.
    */
-  public static List<LayerResult> ranked(List<LayerResult> results, boolean byTop1) {
-    List<LayerResult> r = new ArrayList<>(results);
-    Comparator<LayerResult> byCosine = Comparator.comparingDouble(x -> -x.floatKept().meanCosine());
+  static List<LayerScore> ranked(List<LayerScore> results, boolean byTop1) {
+    List<LayerScore> r = new ArrayList<>(results);
+    Comparator<LayerScore> byCosine = Comparator.comparingDouble(x -> -x.floatKept().meanCosine());
     if (byTop1) {
       r.sort(
-          Comparator.<LayerResult>comparingDouble(
+          Comparator.<LayerScore>comparingDouble(
                   x -> x.floatKept().hasTop1() ? -x.floatKept().top1() : 0)
               .thenComparing(byCosine));
     } else {
