@@ -1,6 +1,6 @@
 package io.edgessl.benchmarks;
 
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaKernels;
 import io.edgessl.nativeaccel.NativeKernels;
 import io.edgessl.spi.Kernels;
 import java.util.concurrent.TimeUnit;

@@ -6,7 +6,7 @@ import io.edgessl.image.Interpolation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaKernels;
 import io.edgessl.nativeaccel.NativeKernels;
 import io.edgessl.spi.Kernels;
 import java.nio.ByteBuffer;

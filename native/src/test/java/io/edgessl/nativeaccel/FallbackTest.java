@@ -21,7 +21,7 @@ class FallbackTest {
   private static final String ONE_LINE_LOG =
       "-Djava.util.logging.SimpleFormatter.format=%4$s %3$s: %5$s%n";
   private static final String PREFIX =
-      "WARNING io.edgessl.kernels.KernelSupport: EdgeSSL: native kernels unavailable, using the"
+      "WARNING io.edgessl.internal.kernels.KernelSupport: EdgeSSL: native kernels unavailable, using the"
           + " Java kernels: ";
 
   @BeforeAll

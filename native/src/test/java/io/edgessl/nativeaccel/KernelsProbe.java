@@ -1,6 +1,6 @@
 package io.edgessl.nativeaccel;
 
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.KernelSupport;
 
 /** Prints the name of the kernels the core selects; run in a fresh JVM by {@link FallbackTest}. */
 public final class KernelsProbe {
