@@ -117,8 +117,7 @@ public final class ModelBundle {
       throw io("cannot read " + onnx, e);
     }
     String name = file.getFileName().toString();
-    Manifest m =
-        description.bareOnnx(name, sha256(bytes), precision, file.toString()).build();
+    Manifest m = description.bareOnnx(name, sha256(bytes), precision, file.toString()).build();
     Map<String, Long> sizes = new LinkedHashMap<>();
     sizes.put(name, (long) bytes.length);
     return new ModelBundle(file.getParent(), false, m, sizes);

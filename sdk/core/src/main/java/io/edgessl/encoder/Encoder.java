@@ -286,8 +286,8 @@ public final class Encoder implements AutoCloseable {
     /**
      * The precision by name: {@code fp32}, {@code fp16}, {@code int8}, or {@code fastest}: the
      * fastest the bundle has that the backend runs, as the backend ranks them ({@link
-     * Backend#rank}; ONNX Runtime measures them on this model at open time, so the choice, and
-     * the features, may differ from one machine to another).
+     * Backend#rank}; ONNX Runtime measures them on this model at open time, so the choice, and the
+     * features, may differ from one machine to another).
      *
      * @throws IllegalArgumentException for any other name
      */

@@ -10,8 +10,9 @@ import java.util.Objects;
  * Applies a {@link Preprocessing} to frames: orientation, colour conversion, resize, crop and
  * normalization in one pass, written as planes of floats ({@code channels x height x width},
  * row-major, "NCHW" for one image) straight into the caller's buffer, typically a backend's direct
- * input buffer. No full-size intermediate image is made: the kernel ({@link ImageKernels#preprocess})
- * converts only the source pixels the filter samples, and keeps a few horizontally resampled rows.
+ * input buffer. No full-size intermediate image is made: the kernel ({@link
+ * ImageKernels#preprocess}) converts only the source pixels the filter samples, and keeps a few
+ * horizontally resampled rows.
  *
  * <p>The sampling tables (a {@link PreprocessPlan}) depend on the frame's geometry (format, size,
  * strides, plane offsets, orientation) and YUV range; they are computed for the first frame and
@@ -93,14 +94,16 @@ public final class Preprocessor {
     return spec;
   }
 
-  /** Name of the kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}). */
+  /**
+   * Name of the kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}).
+   */
   public String kernelsName() {
     return kernels.name();
   }
 
   /**
-   * The plan of the last frame's geometry, or {@code null} before the first frame (for kernel
-   * tests and benchmarks).
+   * The plan of the last frame's geometry, or {@code null} before the first frame (for kernel tests
+   * and benchmarks).
    */
   public PreprocessPlan plan() {
     return plan;
@@ -139,8 +142,8 @@ public final class Preprocessor {
   }
 
   /**
-   * The plan for frames of {@code frame}'s geometry and YUV range (for kernel tests and
-   * benchmarks: {@link #run} computes and caches it itself).
+   * The plan for frames of {@code frame}'s geometry and YUV range (for kernel tests and benchmarks:
+   * {@link #run} computes and caches it itself).
    */
   public PreprocessPlan planFor(Frame frame) {
     if (!sameGeometry(Objects.requireNonNull(frame, "frame"))) {

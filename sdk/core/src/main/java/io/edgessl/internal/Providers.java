@@ -8,8 +8,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * Loads service providers one at a time, skipping each that cannot be loaded with one log line:
- * on JDK 17 or Android a provider compiled for a newer Java throws {@link
+ * Loads service providers one at a time, skipping each that cannot be loaded with one log line: on
+ * JDK 17 or Android a provider compiled for a newer Java throws {@link
  * UnsupportedClassVersionError} straight out of the iterator (the class path lookup catches only
  * {@code ClassNotFoundException}), and a provider with a missing dependency throws {@link
  * NoClassDefFoundError}; neither may keep the core from running on what is left.
@@ -40,10 +40,7 @@ public final class Providers {
       } catch (ServiceConfigurationError | LinkageError e) {
         log.log(
             Level.WARNING,
-            "EdgeSSL: ignoring a "
-                + what
-                + " provider that cannot be loaded here: "
-                + describe(e));
+            "EdgeSSL: ignoring a " + what + " provider that cannot be loaded here: " + describe(e));
         if (++failures >= MAX_FAILURES) {
           break;
         }
@@ -58,6 +55,8 @@ public final class Providers {
       root = root.getCause();
     }
     String s = e.getClass().getSimpleName() + ": " + e.getMessage();
-    return root == e ? s : s + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    return root == e
+        ? s
+        : s + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 }

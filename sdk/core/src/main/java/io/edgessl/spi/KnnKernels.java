@@ -1,20 +1,15 @@
 package io.edgessl.spi;
 
-import io.edgessl.image.PixelFormat;
-import io.edgessl.internal.kernels.JavaImageKernels;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-
 /**
  * The k-NN kernels: exact maximum-inner-product search over packed banks. One implementation is
  * pure Java (always present); others (the native module's C kernels) plug in through {@link
  * KernelsProvider#knn()}.
  *
  * <p>Implementations are stateless and thread-safe. No kernel touches memory before its arguments
- * are checked: the k-NN searches check their own with {@code io.edgessl.internal.kernels.KernelChecks}
- * (throwing {@link IllegalArgumentException} for a negative size or a too-small array), and native
- * implementations check everything their callers may not have, since a bad size would otherwise
- * corrupt memory rather than throw.
+ * are checked: the k-NN searches check their own with {@code
+ * io.edgessl.internal.kernels.KernelChecks} (throwing {@link IllegalArgumentException} for a
+ * negative size or a too-small array), and native implementations check everything their callers
+ * may not have, since a bad size would otherwise corrupt memory rather than throw.
  */
 public interface KnnKernels {
 

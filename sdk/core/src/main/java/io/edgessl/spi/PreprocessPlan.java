@@ -24,8 +24,8 @@ import java.util.Objects;
  * colOffsets[2 (x T + s)]} and the <i>chroma position</i> {@code C = rowOffsets[2 r + 1] +
  * colOffsets[2 (x T + s) + 1]}, absolute indices into the frame's bytes (a buffer's position and
  * limit are ignored). Per format the samples are: RGB {@code R, G, B = src[L], src[L + 1], src[L +
- * 2]}; BGR the reverse; RGBA as RGB; BGRA as BGR; GRAY {@code Y = src[L]}; NV12 {@code Y = src[L], U
- * = src[C], V = src[C + 1]}; NV21 {@code Y = src[L], V = src[C], U = src[C + 1]}; YUYV {@code Y =
+ * 2]}; BGR the reverse; RGBA as RGB; BGRA as BGR; GRAY {@code Y = src[L]}; NV12 {@code Y = src[L],
+ * U = src[C], V = src[C + 1]}; NV21 {@code Y = src[L], V = src[C], U = src[C + 1]}; YUYV {@code Y =
  * src[L], U = src[C], V = src[C + 2]}. Bytes are unsigned.
  *
  * <p><b>Conversion.</b> YUV: {@code R = yuv[1] (Y - yuv[0]) + yuv[2] (V - 128)}, {@code G = yuv[1]
@@ -128,13 +128,16 @@ public final class PreprocessPlan {
   }
 
   /**
-   * Floats of working memory a Java kernel needs: {@code taps * outWidth * channelCount + outWidth}.
+   * Floats of working memory a Java kernel needs: {@code taps * outWidth * channelCount +
+   * outWidth}.
    */
   public long scratchSize() {
     return (long) taps * outWidth * channelCount() + outWidth;
   }
 
-  /** Bytes a frame must hold (its capacity) for every sample to lie inside it; 0 if none is read. */
+  /**
+   * Bytes a frame must hold (its capacity) for every sample to lie inside it; 0 if none is read.
+   */
   public long sourceBytes() {
     return Math.max(lumaEnd, chromaEnd);
   }

@@ -24,8 +24,9 @@ public record SessionSpec(TensorSpec input, List<TensorSpec> outputs) {
 
   /**
    * What every precision's model of a bundle takes and returns, by its manifest: the input {@code
-   * [C, height, width]}, the embedding {@code [embedding_size]} (output 0) and the patch grid {@code
-   * [grid_h, grid_w, patch_feature_size]} (output 1). The one place a manifest becomes a spec.
+   * [C, height, width]}, the embedding {@code [embedding_size]} (output 0) and the patch grid
+   * {@code [grid_h, grid_w, patch_feature_size]} (output 1). The one place a manifest becomes a
+   * spec.
    */
   public static SessionSpec of(Manifest m) {
     return new SessionSpec(

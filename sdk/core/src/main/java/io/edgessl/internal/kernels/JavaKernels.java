@@ -6,8 +6,8 @@ import io.edgessl.spi.PackedInt8Bank;
 import java.util.Arrays;
 
 /**
- * The pure-Java k-NN kernels: always available, and the reference that every native kernel is tested
- * against.
+ * The pure-Java k-NN kernels: always available, and the reference that every native kernel is
+ * tested against.
  *
  * <p>k-NN search is a blocked matrix product. For a chunk of queries that stays in cache, each bank
  * block ({@link PackedBank#BLOCK} vectors, transposed) is read once from memory and multiplied with

@@ -3,18 +3,19 @@ package io.edgessl.internal.kernels;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.spi.ImageKernels;
 import io.edgessl.spi.KnnKernels;
-import io.edgessl.spi.PreprocessPlan;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
- * Argument checks of the {@link KnnKernels} and {@link ImageKernels} methods, shared by every implementation: a negative size,
- * a too-small array or an offset past its end throws {@link IllegalArgumentException} naming the
- * values before any kernel reads or writes memory (the facade-checks pattern of Lucene's {@code
- * VectorUtil}). Sizes are computed in {@code long}, so no product can overflow past a check.
+ * Argument checks of the {@link KnnKernels} and {@link ImageKernels} methods, shared by every
+ * implementation: a negative size, a too-small array or an offset past its end throws {@link
+ * IllegalArgumentException} naming the values before any kernel reads or writes memory (the
+ * facade-checks pattern of Lucene's {@code VectorUtil}). Sizes are computed in {@code long}, so no
+ * product can overflow past a check.
  */
 public final class KernelChecks {
   private KernelChecks() {}

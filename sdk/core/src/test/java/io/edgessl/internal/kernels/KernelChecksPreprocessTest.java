@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PreprocessPlan}'s checks (once, when built) and {@link KernelChecks#preprocess} (per
- * frame): what the native kernels rely on. One small valid call (an NV12
- * frame of 4 upright rows, 3 x 5 output, bilinear), then one thing wrong at a time, each refused
- * with a message naming the values; the byte bounds are exact, to the last byte a sample reads.
+ * frame): what the native kernels rely on. One small valid call (an NV12 frame of 4 upright rows, 3
+ * x 5 output, bilinear), then one thing wrong at a time, each refused with a message naming the
+ * values; the byte bounds are exact, to the last byte a sample reads.
  */
 class KernelChecksPreprocessTest {
   private static final int H = 3;
