@@ -17,7 +17,8 @@ import java.util.Objects;
 
 /**
  * The C kernels of {@code libedgessl} for one CPU variant, as {@link KnnKernels} and {@link
- * ImageKernels} (over Java arrays and buffers) and over {@link MemorySegment}s (on or off the heap).
+ * ImageKernels} (over Java arrays and buffers) and over {@link MemorySegment}s (on or off the
+ * heap).
  *
  * <p>Each search is split into calls of at most about {@value #F32_WORK} (FP32) or {@value
  * #INT8_WORK} (INT8) multiply-adds, about a millisecond each: arrays are passed in place through
@@ -259,11 +260,11 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
 
   /**
    * The C preprocessing kernel ({@code edgessl_preprocess}), with the contract of {@link
-   * ImageImageKernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero: every
-   * variant computes the same products and sums in the same order, without fused multiply-adds).
-   * The frame and the output are read and written in place, on the heap or off it (direct buffers,
-   * buffers of an arena's segments). {@code scratch} is checked but not used: the C kernel keeps
-   * its rows on its stack.
+   * ImageImageKernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero:
+   * every variant computes the same products and sums in the same order, without fused
+   * multiply-adds). The frame and the output are read and written in place, on the heap or off it
+   * (direct buffers, buffers of an arena's segments). {@code scratch} is checked but not used: the
+   * C kernel keeps its rows on its stack.
    *
    * <p>Runs the Java twin instead for an output buffer whose floats are not native-order or not
    * 4-byte aligned (a float view of a heap byte buffer) and for more than 8 taps.

@@ -12,8 +12,8 @@ import java.nio.FloatBuffer;
 /**
  * The binding of {@code edgessl_preprocess}: segment views of the frame, the tables and the output,
  * and the split of a frame into calls of bounded work. Arguments are checked by the caller ({@code
- * KernelChecks.preprocess} against a validated {@link PreprocessPlan}); this class only checks what the FFM adds (the frame's and the output's
- * memory still alive).
+ * KernelChecks.preprocess} against a validated {@link PreprocessPlan}); this class only checks what
+ * the FFM adds (the frame's and the output's memory still alive).
  *
  * <p>The frame and the output are passed in place, whatever holds them: a byte array or heap buffer
  * (heap segments through the critical downcall), a direct buffer from a camera or from a {@link

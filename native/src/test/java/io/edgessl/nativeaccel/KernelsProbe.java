@@ -8,7 +8,8 @@ public final class KernelsProbe {
 
   public static void main(String[] args) {
     try {
-      System.out.println(KernelSupport.get().name());
+      System.out.println(KernelSupport.knn().name());
+      System.out.println(KernelSupport.image().name());
     } catch (IllegalStateException e) {
       System.out.println("error: " + e.getMessage());
     }

@@ -130,7 +130,7 @@ class NativeFuzzTest {
   }
 
   private static void call(
-      io.edgessl.spi.Kernels kern,
+      io.edgessl.spi.KnnKernels kern,
       boolean int8,
       Object bank,
       float[] scales,

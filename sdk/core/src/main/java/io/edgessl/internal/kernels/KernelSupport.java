@@ -30,15 +30,13 @@ public final class KernelSupport {
 
   private KernelSupport() {}
 
-  /** Providers, highest rank first, and the failure of each, once tried. */
+  /** Providers, highest rank first (the JVM's class-holder idiom makes that lazy). */
   private static final class Holder {
     static final List<KernelsProvider> PROVIDERS = load();
-    static final String FORCED = System.getProperty(PROPERTY, "").trim();
-    static final KnnKernels KNN =
-        select(FORCED, PROVIDERS, KernelsProvider::knn, JavaKernels.instance());
-    static final ImageKernels IMAGE =
-        select(FORCED, PROVIDERS, KernelsProvider::image, JavaImageKernels.instance());
   }
+
+  private static volatile KnnKernels knn;
+  private static volatile ImageKernels image;
 
   /** The failure message of each provider tried and failed, so that each logs once. */
   private static final java.util.Map<KernelsProvider, String> FAILED =
@@ -50,7 +48,17 @@ public final class KernelSupport {
    * @throws IllegalStateException when {@code -Dedgessl.kernels} names kernels that cannot run
    */
   public static KnnKernels knn() {
-    return Holder.KNN;
+    KnnKernels k = knn;
+    if (k == null) {
+      synchronized (KernelSupport.class) {
+        k = knn;
+        if (k == null) {
+          k = select(forced(), Holder.PROVIDERS, KernelsProvider::knn, JavaKernels.instance());
+          knn = k;
+        }
+      }
+    }
+    return k;
   }
 
   /**
@@ -59,7 +67,23 @@ public final class KernelSupport {
    * @throws IllegalStateException when {@code -Dedgessl.kernels} names kernels that cannot run
    */
   public static ImageKernels image() {
-    return Holder.IMAGE;
+    ImageKernels k = image;
+    if (k == null) {
+      synchronized (KernelSupport.class) {
+        k = image;
+        if (k == null) {
+          k =
+              select(
+                  forced(), Holder.PROVIDERS, KernelsProvider::image, JavaImageKernels.instance());
+          image = k;
+        }
+      }
+    }
+    return k;
+  }
+
+  private static String forced() {
+    return System.getProperty(PROPERTY, "").trim();
   }
 
   /** The pure-Java k-NN kernels, whatever {@link #knn()} chose. */
