@@ -260,7 +260,7 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
 
   /**
    * The C preprocessing kernel ({@code edgessl_preprocess}), with the contract of {@link
-   * ImageImageKernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero:
+   * ImageKernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero:
    * every variant computes the same products and sums in the same order, without fused
    * multiply-adds). The frame and the output are read and written in place, on the heap or off it
    * (direct buffers, buffers of an arena's segments). {@code scratch} is checked but not used: the
