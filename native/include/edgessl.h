@@ -121,7 +121,7 @@ EDGESSL_API int32_t edgessl_int8_padded_dim(int32_t dim);
 /* ======================================================================================
  * Preprocessing: one frame (RGB, BGR, RGBA, BGRA, GRAY, NV12, NV21, YUYV; any strides, plane
  * offsets and orientation) -> converted, resampled (separable filter) and normalized planes of
- * floats, in one pass. The contract is io.edgessl.spi.Kernels#preprocess, argument for argument;
+ * floats, in one pass. The contract is io.edgessl.spi.PreprocessPlan (ImageKernels#preprocess), table for table;
  * the tables are computed by io.edgessl.image.Preprocessor (see there for what they mean):
  *
  *   taps T (2 bilinear, 4 bicubic; 1..EDGESSL_PREPROCESS_MAX_TAPS), rows H_u (the upright
@@ -146,7 +146,7 @@ EDGESSL_API int32_t edgessl_int8_padded_dim(int32_t dim);
  *
  * Only output rows [y_begin, y_end) are written, so a frame can be split into short calls.
  * Every variant computes each product and sum in the order above, rounded to float, without
- * fused multiply-adds: results equal the Java kernel's (io.edgessl.kernels.JavaImageKernels)
+ * fused multiply-adds: results equal the Java kernel's (io.edgessl.internal.kernels.JavaImageKernels)
  * bit for bit, up to the sign of zero.
  *
  * The check reads every table entry the call uses and refuses (EDGESSL_ERR_ARGUMENT) a size out

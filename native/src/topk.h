@@ -1,4 +1,4 @@
-/* Running top-k lists, with the exact semantics of the Java twin (io.edgessl.kernels.TopK). */
+/* Running top-k lists, with the exact semantics of the Java twin (io.edgessl.internal.kernels.TopK). */
 #ifndef EDGESSL_TOPK_H
 #define EDGESSL_TOPK_H
 

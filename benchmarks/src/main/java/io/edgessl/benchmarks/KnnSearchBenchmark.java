@@ -1,8 +1,8 @@
 package io.edgessl.benchmarks;
 
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaKernels;
 import io.edgessl.nativeaccel.NativeKernels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,7 +52,7 @@ public class KnnSearchBenchmark {
   @Param({"20"})
   public int k;
 
-  private Kernels kernels;
+  private KnnKernels kernels;
   private Banks banks;
   private float[] scores;
   private int[] slots;

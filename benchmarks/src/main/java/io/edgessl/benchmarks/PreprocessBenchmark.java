@@ -6,9 +6,9 @@ import io.edgessl.image.Interpolation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaImageKernels;
 import io.edgessl.nativeaccel.NativeKernels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -66,9 +66,9 @@ public class PreprocessBenchmark {
 
   @Setup
   public void setup() {
-    Kernels kernels =
+    ImageKernels kernels =
         switch (variant) {
-          case "java" -> JavaKernels.instance();
+          case "java" -> JavaImageKernels.instance();
           case "best" -> NativeKernels.best();
           default -> NativeKernels.of(variant);
         };

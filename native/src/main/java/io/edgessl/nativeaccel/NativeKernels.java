@@ -1,11 +1,12 @@
 package io.edgessl.nativeaccel;
 
-import io.edgessl.image.PixelFormat;
-import io.edgessl.kernels.JavaImageKernels;
-import io.edgessl.kernels.KernelChecks;
-import io.edgessl.spi.Kernels;
+import io.edgessl.internal.kernels.JavaImageKernels;
+import io.edgessl.internal.kernels.KernelChecks;
+import io.edgessl.spi.ImageKernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
+import io.edgessl.spi.PreprocessPlan;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -15,8 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The C kernels of {@code libedgessl} for one CPU variant, as {@link Kernels} (over Java arrays)
- * and over {@link MemorySegment}s (on or off the heap).
+ * The C kernels of {@code libedgessl} for one CPU variant, as {@link KnnKernels} and {@link
+ * ImageKernels} (over Java arrays and buffers) and over {@link MemorySegment}s (on or off the
+ * heap).
  *
  * <p>Each search is split into calls of at most about {@value #F32_WORK} (FP32) or {@value
  * #INT8_WORK} (INT8) multiply-adds, about a millisecond each: arrays are passed in place through
@@ -38,7 +40,7 @@ import java.util.Objects;
  * }
  * }
  */
-public final class NativeKernels implements Kernels {
+public final class NativeKernels implements KnnKernels, ImageKernels {
   /** Multiply-adds per FP32 call. */
   static final long F32_WORK = 1L << 25;
 
@@ -258,95 +260,25 @@ public final class NativeKernels implements Kernels {
 
   /**
    * The C preprocessing kernel ({@code edgessl_preprocess}), with the contract of {@link
-   * Kernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero: every
-   * variant computes the same products and sums in the same order, without fused multiply-adds).
-   * The frame and the output are read and written in place, on the heap or off it (direct buffers,
-   * buffers of an arena's segments). {@code scratch} is checked but not used: the C kernel keeps
-   * its rows on its stack.
+   * ImageKernels#preprocess} and the Java twin's results, bit for bit (up to the sign of zero:
+   * every variant computes the same products and sums in the same order, without fused
+   * multiply-adds). The frame and the output are read and written in place, on the heap or off it
+   * (direct buffers, buffers of an arena's segments). {@code scratch} is checked but not used: the
+   * C kernel keeps its rows on its stack.
    *
    * <p>Runs the Java twin instead for an output buffer whose floats are not native-order or not
    * 4-byte aligned (a float view of a heap byte buffer) and for more than 8 taps.
    *
    * @throws IllegalArgumentException for any argument outside the contract (see {@code
-   *     KernelChecks.preprocess}), before anything is read
+   *     KernelChecks.preprocess} and {@link PreprocessPlan}), before anything is read
    * @throws IllegalStateException if the frame's or the output's memory belongs to a closed arena
    */
   @Override
   public void preprocess(
-      ByteBuffer src,
-      PixelFormat format,
-      float[] yuv,
-      int[] rowOffsets,
-      int taps,
-      int outHeight,
-      int[] rowTaps,
-      float[] rowWeights,
-      int outWidth,
-      int[] colOffsets,
-      float[] colWeights,
-      int[] channels,
-      float[] scale,
-      float[] bias,
-      FloatBuffer dst,
-      int dstOffset,
-      float[] scratch) {
-    KernelChecks.preprocess(
-        src,
-        format,
-        yuv,
-        rowOffsets,
-        taps,
-        outHeight,
-        rowTaps,
-        rowWeights,
-        outWidth,
-        colOffsets,
-        colWeights,
-        channels,
-        scale,
-        bias,
-        dst,
-        dstOffset,
-        scratch);
-    boolean ran =
-        NativePreprocess.run(
-            variant,
-            variantName,
-            src,
-            format,
-            yuv,
-            rowOffsets,
-            taps,
-            outHeight,
-            rowTaps,
-            rowWeights,
-            outWidth,
-            colOffsets,
-            colWeights,
-            channels,
-            scale,
-            bias,
-            dst,
-            dstOffset);
-    if (!ran) {
-      JavaImageKernels.preprocess(
-          src,
-          format,
-          yuv,
-          rowOffsets,
-          taps,
-          outHeight,
-          rowTaps,
-          rowWeights,
-          outWidth,
-          colOffsets,
-          colWeights,
-          channels,
-          scale,
-          bias,
-          dst,
-          dstOffset,
-          scratch);
+      ByteBuffer src, PreprocessPlan plan, FloatBuffer dst, int dstOffset, float[] scratch) {
+    KernelChecks.preprocess(src, plan, dst, dstOffset, scratch);
+    if (!NativePreprocess.run(variant, variantName, src, plan, dst, dstOffset)) {
+      JavaImageKernels.instance().preprocess(src, plan, dst, dstOffset, scratch);
     }
   }
 

@@ -1,7 +1,9 @@
 package io.edgessl.nativeaccel;
 
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import io.edgessl.spi.KernelsProvider;
+import io.edgessl.spi.KnnKernels;
+import java.util.Optional;
 
 /**
  * The {@code "native"} kernels provider (rank 100): {@link NativeKernels} of the fastest variant
@@ -27,8 +29,28 @@ public final class NativeKernelsProvider implements KernelsProvider {
     return "native";
   }
 
+  /** The same {@link NativeKernels} serve both domains; the library loads once. */
+  private NativeKernels kernels;
+
   @Override
-  public Kernels create() {
+  public synchronized Optional<KnnKernels> knn() {
+    return Optional.of(create());
+  }
+
+  @Override
+  public synchronized Optional<ImageKernels> image() {
+    return Optional.of(create());
+  }
+
+  private NativeKernels create() {
+    if (kernels != null) {
+      return kernels;
+    }
+    kernels = choose();
+    return kernels;
+  }
+
+  private static NativeKernels choose() {
     String forced = System.getProperty(VARIANT_PROPERTY, "").trim();
     if (!forced.isEmpty()) {
       try {

@@ -1,6 +1,9 @@
 package io.edgessl.nativeaccel;
 
 import io.edgessl.image.PixelFormat;
+import io.edgessl.internal.kernels.PlanAccess;
+import io.edgessl.internal.kernels.PlanTables;
+import io.edgessl.spi.PreprocessPlan;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,8 +12,8 @@ import java.nio.FloatBuffer;
 /**
  * The binding of {@code edgessl_preprocess}: segment views of the frame, the tables and the output,
  * and the split of a frame into calls of bounded work. Arguments are checked by the caller ({@code
- * KernelChecks.preprocess}); this class only checks what the FFM adds (the frame's and the output's
- * memory still alive).
+ * KernelChecks.preprocess} against a validated {@link PreprocessPlan}); this class only checks what
+ * the FFM adds (the frame's and the output's memory still alive).
  *
  * <p>The frame and the output are passed in place, whatever holds them: a byte array or heap buffer
  * (heap segments through the critical downcall), a direct buffer from a camera or from a {@link
@@ -41,21 +44,16 @@ final class NativePreprocess {
       int variant,
       String variantName,
       ByteBuffer src,
-      PixelFormat format,
-      float[] yuv,
-      int[] rowOffsets,
-      int taps,
-      int outHeight,
-      int[] rowTaps,
-      float[] rowWeights,
-      int outWidth,
-      int[] colOffsets,
-      float[] colWeights,
-      int[] channels,
-      float[] scale,
-      float[] bias,
+      PreprocessPlan plan,
       FloatBuffer dst,
       int dstOffset) {
+    PixelFormat format = plan.format();
+    int taps = plan.taps();
+    int outHeight = plan.outHeight();
+    int outWidth = plan.outWidth();
+    PlanTables t = PlanAccess.tables(plan);
+    int[] rowTaps = t.rowTaps();
+    int[] channels = t.channels();
     if (taps > MAX_TAPS || dst.order() != ByteOrder.nativeOrder()) {
       return false;
     }
@@ -73,17 +71,17 @@ final class NativePreprocess {
     if (dstOffset != 0) {
       d = d.asSlice(4L * dstOffset);
     }
-    MemorySegment yuvSeg = format.isYuv() ? MemorySegment.ofArray(yuv) : MemorySegment.NULL;
-    MemorySegment rowOffsetsSeg = MemorySegment.ofArray(rowOffsets);
+    MemorySegment yuvSeg = format.isYuv() ? MemorySegment.ofArray(t.yuv()) : MemorySegment.NULL;
+    MemorySegment rowOffsetsSeg = MemorySegment.ofArray(t.rowOffsets());
     MemorySegment rowTapsSeg = MemorySegment.ofArray(rowTaps);
-    MemorySegment rowWeightsSeg = MemorySegment.ofArray(rowWeights);
-    MemorySegment colOffsetsSeg = MemorySegment.ofArray(colOffsets);
-    MemorySegment colWeightsSeg = MemorySegment.ofArray(colWeights);
+    MemorySegment rowWeightsSeg = MemorySegment.ofArray(t.rowWeights());
+    MemorySegment colOffsetsSeg = MemorySegment.ofArray(t.colOffsets());
+    MemorySegment colWeightsSeg = MemorySegment.ofArray(t.colWeights());
     MemorySegment channelsSeg = MemorySegment.ofArray(channels);
-    MemorySegment scaleSeg = MemorySegment.ofArray(scale);
-    MemorySegment biasSeg = MemorySegment.ofArray(bias);
+    MemorySegment scaleSeg = MemorySegment.ofArray(t.scale());
+    MemorySegment biasSeg = MemorySegment.ofArray(t.bias());
     int code = code(format);
-    int rows = rowOffsets.length / 2;
+    int rows = plan.rows();
     long perFreshRow = 3L * outWidth * taps;
     long perOutputRow = (long) nc * outWidth * taps;
     int y0 = 0;

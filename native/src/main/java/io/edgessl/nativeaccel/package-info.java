@@ -1,10 +1,9 @@
 /**
  * Native kernels for EdgeSSL: the C library {@code libedgessl} behind the JDK's foreign function
  * and memory (FFM) API, plugged into the core as the {@code "native"} {@link
- * io.edgessl.spi.KernelsProvider} (rank 100). Every kernel has a pure-Java twin in {@link
- * io.edgessl.kernels.JavaKernels} or {@link io.edgessl.kernels.JavaImageKernels} and equals it (bit
- * for bit on integer paths and in preprocessing); without this module, or where it cannot run, the
- * core uses the Java kernels.
+ * io.edgessl.spi.KernelsProvider} (rank 100). Every kernel has a pure-Java twin in the core (its
+ * {@code JavaKernels} or {@code JavaImageKernels}) and equals it (bit for bit on integer paths and
+ * in preprocessing); without this module, or where it cannot run, the core uses the Java kernels.
  *
  * <h2>Where the library comes from</h2>
  *

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
 import java.lang.foreign.Arena;
@@ -130,7 +130,7 @@ class NativeFuzzTest {
   }
 
   private static void call(
-      io.edgessl.spi.Kernels kern,
+      io.edgessl.spi.KnnKernels kern,
       boolean int8,
       Object bank,
       float[] scales,

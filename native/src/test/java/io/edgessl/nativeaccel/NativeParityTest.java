@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.kernels.JavaKernels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.internal.kernels.JavaKernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
 import java.lang.foreign.Arena;
@@ -203,7 +203,7 @@ class NativeParityTest {
   record Result(float[] scores, int[] slots) {}
 
   static Result searchF32(
-      Kernels kernels, float[] bank, int n, int dim, float[] q, int off, int nq, int k) {
+      KnnKernels kernels, float[] bank, int n, int dim, float[] q, int off, int nq, int k) {
     float[] s = new float[nq * k];
     int[] sl = new int[nq * k];
     kernels.searchPacked(bank, n, dim, q, off, nq, k, s, sl);

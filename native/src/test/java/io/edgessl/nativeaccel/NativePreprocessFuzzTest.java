@@ -12,8 +12,8 @@ import io.edgessl.image.Orientation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.YuvRange;
-import io.edgessl.kernels.JavaImageKernels;
-import io.edgessl.kernels.JavaKernels;
+import io.edgessl.internal.kernels.JavaImageKernels;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -117,48 +117,25 @@ class NativePreprocessFuzzTest {
       ByteBuffer src = r.nextBoolean() ? ByteBuffer.wrap(pixels) : direct(pixels);
       float[] javaOut = new float[Math.max(0, dstSize)];
       float[] nativeOut = new float[Math.max(0, dstSize)];
+      PreprocessPlan plan;
       try {
-        kernels.preprocess(
-            src,
-            format,
-            yuv,
-            rowOffsets,
-            taps,
-            outH,
-            rowTaps,
-            rowWeights,
-            outW,
-            colOffsets,
-            colWeights,
-            channels,
-            scale,
-            bias,
-            FloatBuffer.wrap(nativeOut),
-            dstOffset,
-            scratch);
+        // Bad tables are refused when the plan is built; bad frames and outputs by the kernel.
+        plan =
+            PreprocessPlan.builder(format, taps, outH, outW)
+                .yuv(yuv)
+                .rowOffsets(rowOffsets)
+                .rows(rowTaps, rowWeights)
+                .columns(colOffsets, colWeights)
+                .channels(channels, scale, bias)
+                .build();
+        kernels.preprocess(src, plan, FloatBuffer.wrap(nativeOut), dstOffset, scratch);
       } catch (IllegalArgumentException | NullPointerException e) {
         assertNotNull(e.getMessage());
         refused++;
         continue;
       }
-      JavaImageKernels.preprocess(
-          src,
-          format,
-          yuv,
-          rowOffsets,
-          taps,
-          outH,
-          rowTaps,
-          rowWeights,
-          outW,
-          colOffsets,
-          colWeights,
-          channels,
-          scale,
-          bias,
-          FloatBuffer.wrap(javaOut),
-          dstOffset,
-          scratch);
+      JavaImageKernels.instance()
+          .preprocess(src, plan, FloatBuffer.wrap(javaOut), dstOffset, scratch);
       int i = TestImages.firstDifference(javaOut, nativeOut);
       if (i >= 0) {
         fail(
@@ -222,7 +199,7 @@ class NativePreprocessFuzzTest {
               ColorMode.values()[r.nextInt(3)],
               Interpolation.values()[r.nextInt(2)],
               r.nextBoolean() ? 0 : r.nextInt(40, 80));
-      float[] want = TestImages.run(p, JavaKernels.instance(), f);
+      float[] want = TestImages.run(p, JavaImageKernels.instance(), f);
       float[] got = TestImages.run(p, kernels, f);
       assertEquals(-1, TestImages.firstDifference(want, got), f + " -> " + p);
       valid++;

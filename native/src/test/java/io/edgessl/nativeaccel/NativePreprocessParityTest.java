@@ -13,8 +13,8 @@ import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.image.YuvRange;
-import io.edgessl.kernels.JavaKernels;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.JavaImageKernels;
+import io.edgessl.internal.kernels.KernelSupport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -137,7 +137,7 @@ class NativePreprocessParityTest {
     Preprocessing p = TestImages.spec(31, 13, ColorMode.RGB, Interpolation.BICUBIC, 0);
     Frame base =
         TestImages.frame(PixelFormat.NV12, 33, 21, 9, 1, false, Orientation.UPRIGHT, YuvRange.FULL);
-    float[] want = TestImages.run(p, JavaKernels.instance(), base);
+    float[] want = TestImages.run(p, JavaImageKernels.instance(), base);
     byte[] bytes = new byte[base.pixels().capacity()];
     base.pixels().get(0, bytes);
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes);
@@ -216,9 +216,9 @@ class NativePreprocessParityTest {
   void preprocessorsUseTheNativeKernelsByDefault() {
     Preprocessor pre =
         new Preprocessor(TestImages.spec(8, 8, ColorMode.RGB, Interpolation.BICUBIC, 0));
-    assertInstanceOf(NativeKernels.class, pre.kernels());
-    assertEquals(NativeKernels.best().name(), pre.kernels().name());
-    assertEquals(KernelSupport.get().name(), pre.kernels().name());
+    assertInstanceOf(NativeKernels.class, KernelSupport.image());
+    assertEquals(NativeKernels.best().name(), pre.kernelsName());
+    assertEquals(KernelSupport.image().name(), pre.kernelsName());
   }
 
   private static Frame rebuild(Frame base, ByteBuffer pixels) {
@@ -233,7 +233,7 @@ class NativePreprocessParityTest {
   }
 
   private static void assertSame(Preprocessing p, Frame f, NativeKernels k) {
-    float[] want = TestImages.run(p, JavaKernels.instance(), f);
+    float[] want = TestImages.run(p, JavaImageKernels.instance(), f);
     float[] got = TestImages.run(p, k, f);
     int i = TestImages.firstDifference(want, got);
     if (i >= 0) {

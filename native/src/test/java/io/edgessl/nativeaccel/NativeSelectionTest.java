@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Neighbors;
@@ -23,8 +23,10 @@ class NativeSelectionTest {
   @Test
   void kernelSupportSelectsTheNativeKernelsOfTheBestVariant() {
     NativeKernels best = NativeKernels.best();
-    assertInstanceOf(NativeKernels.class, KernelSupport.get());
-    assertEquals(best.name(), KernelSupport.get().name());
+    assertInstanceOf(NativeKernels.class, KernelSupport.knn());
+    assertInstanceOf(NativeKernels.class, KernelSupport.image());
+    assertEquals(best.name(), KernelSupport.knn().name());
+    assertEquals(best.name(), KernelSupport.image().name());
     assertTrue(best.name().startsWith("native-"), best.name());
     assertTrue(NativeKernels.supportedVariants().contains(best.variant()));
     assertTrue(NativeKernels.libraryOrigin().contains("jar"), NativeKernels.libraryOrigin());
@@ -34,8 +36,8 @@ class NativeSelectionTest {
   void indexesSearchWithTheNativeKernels() {
     KnnIndex fp32 = new KnnIndex(8);
     KnnIndex int8 = KnnIndex.builder(8).precision(BankPrecision.INT8).build();
-    assertEquals(KernelSupport.get().name(), fp32.kernelsName());
-    assertEquals(KernelSupport.get().name(), int8.kernelsName());
+    assertEquals(KernelSupport.knn().name(), fp32.kernelsName());
+    assertEquals(KernelSupport.knn().name(), int8.kernelsName());
     SplittableRandom r = new SplittableRandom(2);
     for (int i = 0; i < 100; i++) {
       float[] v = new float[8];

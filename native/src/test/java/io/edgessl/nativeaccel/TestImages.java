@@ -8,7 +8,7 @@ import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.image.YuvRange;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
@@ -76,7 +76,7 @@ final class TestImages {
   }
 
   /** Preprocesses {@code f} with {@code k} into a new array. */
-  static float[] run(Preprocessing p, Kernels k, Frame f) {
+  static float[] run(Preprocessing p, ImageKernels k, Frame f) {
     float[] out = new float[p.size()];
     new Preprocessor(p, k).run(f, FloatBuffer.wrap(out), 0);
     return out;

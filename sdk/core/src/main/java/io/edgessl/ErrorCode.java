@@ -20,6 +20,4 @@ public enum ErrorCode {
   NATIVE_FAILURE,
   /** An I/O operation failed for another reason. */
   IO,
-  /** A training run cannot go on: its loss diverged or its features collapsed. */
-  TRAINING_FAILED,
 }

@@ -2,8 +2,8 @@ package io.edgessl.bundle;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.AtomicFiles;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.AtomicFiles;
+import io.edgessl.internal.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,7 @@ import java.util.regex.Pattern;
  *   "embedding_pooling": "cls",            // optional: cls, gap, grid:N or map
  *   "outputs": {"embedding": "embedding", "patch_grid": "patch_grid"},
  *   "precisions": {"fp32": "encoder.fp32.onnx", "int8": "encoder.int8.onnx"},
+ *   "default_precision": "fp32",           // optional: what Encoder.open runs, else fp32
  *   "provenance": {"method": "dino", "data": "fashion-mnist/train", "steps": 46900,
  *                  "commit": "4f1c2e9"},
  *   "files": {"encoder.fp32.onnx": "<64 hex digits>", "encoder.int8.onnx": "<64 hex digits>"}
@@ -82,6 +84,7 @@ public final class Manifest {
   private final String embeddingOutput;
   private final String patchGridOutput;
   private final Map<Precision, String> precisions;
+  private final Precision defaultPrecision;
   private final Provenance provenance;
   private final Map<String, String> files;
 
@@ -98,6 +101,7 @@ public final class Manifest {
     this.embeddingOutput = b.embeddingOutput;
     this.patchGridOutput = b.patchGridOutput;
     this.precisions = Collections.unmodifiableMap(new EnumMap<>(b.precisions));
+    this.defaultPrecision = b.defaultPrecision;
     this.provenance = b.provenance;
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(b.files));
   }
@@ -122,6 +126,7 @@ public final class Manifest {
     b.embeddingOutput = embeddingOutput;
     b.patchGridOutput = patchGridOutput;
     b.precisions.putAll(precisions);
+    b.defaultPrecision = defaultPrecision;
     b.provenance = provenance;
     b.files.putAll(files);
     return b;
@@ -211,6 +216,14 @@ public final class Manifest {
     return precisions;
   }
 
+  /**
+   * The precision {@code Encoder.open} runs when the caller names none ({@code default_precision},
+   * optional, one of {@link #precisions()}); empty when the manifest records none (then FP32).
+   */
+  public Optional<Precision> defaultPrecision() {
+    return Optional.ofNullable(defaultPrecision);
+  }
+
   public Provenance provenance() {
     return provenance;
   }
@@ -220,7 +233,7 @@ public final class Manifest {
     return files;
   }
 
-  /** The manifest as JSON values ({@link io.edgessl.io.Json#writePretty} writes it). */
+  /** The manifest as JSON values ({@link io.edgessl.internal.io.Json#writePretty} writes it). */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format_version", (long) FORMAT_VERSION);
@@ -262,6 +275,9 @@ public final class Manifest {
     Map<String, Object> prec = new LinkedHashMap<>();
     precisions.forEach((p, f) -> prec.put(p.id(), f));
     m.put("precisions", prec);
+    if (defaultPrecision != null) {
+      m.put("default_precision", defaultPrecision.id());
+    }
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("method", provenance.method());
     prov.put("data", provenance.data());
@@ -313,6 +329,7 @@ public final class Manifest {
     private String embeddingOutput = "embedding";
     private String patchGridOutput = "patch_grid";
     private final Map<Precision, String> precisions = new EnumMap<>(Precision.class);
+    private Precision defaultPrecision;
     private Provenance provenance;
     private final Map<String, String> files = new LinkedHashMap<>();
 
@@ -392,6 +409,24 @@ public final class Manifest {
       return this;
     }
 
+    /** Fills what a bare ONNX file does not say: name, architecture, provenance, its one file. */
+    Builder bareOnnx(String file, String sha256, Precision precision, String path) {
+      String base = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+      name = name == null ? base : name;
+      architecture = architecture == null ? "onnx" : architecture;
+      provenance = provenance == null ? new Provenance("import", path, 0, "unknown") : provenance;
+      precisions.clear();
+      files.clear();
+      defaultPrecision = null;
+      return precision(precision, file).file(file, sha256);
+    }
+
+    /** The precision encoders run by default; null (the default) records none (FP32 then). */
+    public Builder defaultPrecision(Precision precision) {
+      this.defaultPrecision = precision;
+      return this;
+    }
+
     public Builder provenance(Provenance provenance) {
       this.provenance = provenance;
       return this;
@@ -459,6 +494,10 @@ public final class Manifest {
       }
       if (precisions.isEmpty()) {
         throw new IllegalArgumentException("precisions: no model file");
+      }
+      if (defaultPrecision != null && !precisions.containsKey(defaultPrecision)) {
+        throw new IllegalArgumentException(
+            "default_precision " + defaultPrecision.id() + " is not one of " + precisions.keySet());
       }
       if (provenance == null) {
         throw new IllegalArgumentException("provenance is missing");

@@ -5,7 +5,7 @@ import io.edgessl.ErrorCode;
 import io.edgessl.image.ColorMode;
 import io.edgessl.image.Interpolation;
 import io.edgessl.image.Preprocessing;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,6 +79,7 @@ final class ManifestReader {
             "embedding_pooling",
             "outputs",
             "precisions",
+            "default_precision",
             "provenance",
             "files"));
     Manifest.Builder b = Manifest.builder();
@@ -152,6 +153,13 @@ final class ManifestReader {
         throw corrupt("precisions: " + ex.getMessage());
       }
       b.precision(p, text(prec, (String) e.getKey(), "precisions."));
+    }
+    if (m.containsKey("default_precision")) {
+      try {
+        b.defaultPrecision(Precision.parse(text(m, "default_precision", "")));
+      } catch (IllegalArgumentException ex) {
+        throw corrupt("default_precision: " + ex.getMessage());
+      }
     }
 
     Map<?, ?> prov = object(m, "provenance", "");

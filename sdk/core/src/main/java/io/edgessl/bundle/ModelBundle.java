@@ -16,6 +16,7 @@ import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -73,6 +74,53 @@ public final class ModelBundle {
       throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "model bundle not found: " + path);
     }
     return openZip(path);
+  }
+
+  /**
+   * A bundle of one ONNX file that is not in a bundle (a model exported by PyTorch, say): the file
+   * becomes the bundle's only model, of {@code precision}. {@code description} says what the
+   * manifest would: {@link Manifest.Builder#preprocessing} (input size, colour, mean and std,
+   * resize), {@link Manifest.Builder#patchSize} or {@link Manifest.Builder#featureStride}, {@link
+   * Manifest.Builder#embedding} (size and output names) and, if not {@code pixels}, the input name;
+   * a missing name becomes the file's name, a missing architecture {@code onnx}, a missing
+   * provenance {@code import}. Its precisions and files are replaced. The file is read and hashed
+   * now and again when an encoder loads it, like a bundle's.
+   *
+   * {@snippet :
+   * ModelBundle b =
+   *     ModelBundle.fromOnnx(
+   *         Path.of("dinov2-small.onnx"),
+   *         Precision.FP32,
+   *         Manifest.builder()
+   *             .preprocessing(Preprocessing.builder(224, 224).build())  // mean, std, resize...
+   *             .patchSize(14)
+   *             .embedding(384, "embedding", "patch_grid"));
+   * }
+   *
+   * @throws EdgeSslException {@link ErrorCode#FILE_NOT_FOUND} when there is no such file, {@link
+   *     ErrorCode#IO} when it cannot be read
+   * @throws IllegalArgumentException when {@code description} is incomplete or inconsistent (the
+   *     message names the field)
+   */
+  public static ModelBundle fromOnnx(Path onnx, Precision precision, Manifest.Builder description)
+      throws EdgeSslException {
+    Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(description, "description");
+    Path file = onnx.toAbsolutePath();
+    if (!Files.isRegularFile(file)) {
+      throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "ONNX model not found: " + onnx);
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw io("cannot read " + onnx, e);
+    }
+    String name = file.getFileName().toString();
+    Manifest m = description.bareOnnx(name, sha256(bytes), precision, file.toString()).build();
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    sizes.put(name, (long) bytes.length);
+    return new ModelBundle(file.getParent(), false, m, sizes);
   }
 
   private static ModelBundle openDirectory(Path dir) throws EdgeSslException {

@@ -2,21 +2,20 @@ package io.edgessl.encoder;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
+import io.edgessl.internal.Providers;
 import io.edgessl.spi.Backend;
 import io.edgessl.spi.BackendProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The inference backends on the class or module path: {@link BackendProvider}s found with {@link
  * ServiceLoader} once, ranked, each created lazily the first time it is wanted and at most once per
  * JVM (a failure is remembered too, and reported with its reason each time that backend is asked
- * for).
+ * for). A provider that cannot even be loaded here (compiled for a newer Java, a missing
+ * dependency: any {@link LinkageError}) is skipped with one WARNING line.
  *
  * <p>Without a name, the highest-ranked backend that can run here is used; the system property
  * {@code edgessl.backend} names one instead. EdgeSSL's ONNX Runtime backend ({@code
@@ -24,7 +23,7 @@ import java.util.logging.Logger;
  * rank above it.
  */
 public final class Backends {
-  private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+  private static final System.Logger LOG = System.getLogger(Backends.class.getName());
 
   /** System property that names the backend to use when code does not. */
   public static final String PROPERTY = "edgessl.backend";
@@ -49,13 +48,8 @@ public final class Backends {
 
   private static List<Slot> load() {
     List<Slot> slots = new ArrayList<>();
-    try {
-      for (BackendProvider p :
-          ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
-        slots.add(new Slot(p));
-      }
-    } catch (ServiceConfigurationError e) {
-      LOG.log(Level.WARNING, "EdgeSSL: ignoring a broken backend provider: {0}", e.getMessage());
+    for (BackendProvider p : Providers.load(BackendProvider.class, "backend", LOG)) {
+      slots.add(new Slot(p));
     }
     slots.sort(Comparator.comparingInt((Slot s) -> s.provider.rank()).reversed());
     return List.copyOf(slots);
@@ -131,10 +125,12 @@ public final class Backends {
       if (s.backend == null && s.failure == null) {
         try {
           s.backend = s.provider.create();
-          LOG.fine(() -> "EdgeSSL backend: " + s.provider.name());
+          LOG.log(System.Logger.Level.DEBUG, () -> "EdgeSSL backend: " + s.provider.name());
         } catch (UnsupportedOperationException | LinkageError e) {
           s.failure = String.valueOf(e.getMessage());
-          LOG.warning("EdgeSSL: backend " + s.provider.name() + " unavailable: " + s.failure);
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "EdgeSSL: backend " + s.provider.name() + " unavailable: " + s.failure);
         }
       }
       return s.backend;

@@ -7,21 +7,19 @@ import io.edgessl.bundle.ModelBundle;
 import io.edgessl.bundle.Precision;
 import io.edgessl.image.Frame;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.KernelSupport;
 import io.edgessl.spi.Backend;
 import io.edgessl.spi.InferenceSession;
-import io.edgessl.spi.Kernels;
 import io.edgessl.spi.ModelSource;
-import io.edgessl.spi.OptimizationLevel;
 import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
-import io.edgessl.spi.TensorSpec;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A vision encoder: turns frames into a global {@link Embedding} and a grid of {@link
@@ -29,7 +27,7 @@ import java.util.Objects;
  *
  * {@snippet :
  * ModelBundle bundle = ModelBundle.open(Path.of("vit-tiny.edgessl"));
- * try (Encoder encoder = Encoder.open(bundle)) {           // best backend, fastest precision
+ * try (Encoder encoder = Encoder.open(bundle)) {   // best backend, the bundle's default precision
  *   KnnClassifier classifier = KnnClassifier.builder(encoder.dimension()).k(5).build();
  *   classifier.enroll("mug", encoder.embed(mugFrame).vector());
  *   Prediction p = classifier.classify(encoder.embed(frame).vector());
@@ -45,8 +43,13 @@ import java.util.Objects;
  * several threads for it, see {@link Builder#threads}). For concurrent inference open one encoder
  * per thread. {@link #close()} releases the session; afterwards every method throws {@link
  * IllegalStateException}.
+ *
+ * <p>Opening logs one INFO line through {@link System.Logger} (logger {@code
+ * io.edgessl.encoder.Encoder}): model name, backend, precision, kernels, threads.
  */
 public final class Encoder implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Encoder.class.getName());
+
   private final Manifest manifest;
   private final String backendName;
   private final Precision precision;
@@ -74,7 +77,10 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * Opens an encoder on the best backend here, at the fastest precision the bundle has.
+   * Opens an encoder on the best backend here, at the bundle's default precision: the one its
+   * manifest records ({@link Manifest#defaultPrecision()}), else FP32. The same code thus gives the
+   * same features on every machine; {@code builder(bundle).precision("fastest")} asks for the
+   * fastest instead.
    *
    * @throws EdgeSslException as {@link Builder#build()}
    */
@@ -85,6 +91,18 @@ public final class Encoder implements AutoCloseable {
   /** Options for an encoder on {@code bundle}. */
   public static Builder builder(ModelBundle bundle) {
     return new Builder(Objects.requireNonNull(bundle, "bundle"));
+  }
+
+  /**
+   * Options for an encoder on one ONNX file that is not in a bundle: {@code description} says what
+   * a manifest would (see {@link ModelBundle#fromOnnx}); the file is read and hashed now.
+   *
+   * @throws EdgeSslException as {@link ModelBundle#fromOnnx}
+   * @throws IllegalArgumentException when {@code description} is incomplete or inconsistent
+   */
+  public static Builder builder(Path onnxFile, Precision precision, Manifest.Builder description)
+      throws EdgeSslException {
+    return builder(ModelBundle.fromOnnx(onnxFile, precision, description));
   }
 
   /** The bundle's manifest. */
@@ -104,7 +122,7 @@ public final class Encoder implements AutoCloseable {
 
   /** Name of the kernels that preprocess frames, e.g. {@code native-avx512} or {@code java}. */
   public String kernelsName() {
-    return preprocessor.kernels().name();
+    return preprocessor.kernelsName();
   }
 
   /** Dimension of embeddings. */
@@ -147,6 +165,35 @@ public final class Encoder implements AutoCloseable {
       infer(frames, from, n);
       for (int i = 0; i < n; i++) {
         out.add(embedding(i));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Global embeddings of {@code count} frames, in order, batched, without holding them all: frame
+   * {@code i} is asked for when its batch is preprocessed and not kept afterwards (a data set, a
+   * video). Returns one new array per frame, {@link #dimension()} floats each, owned by the caller.
+   *
+   * @throws EdgeSslException when the backend fails
+   */
+  public synchronized float[][] embedAll(int count, IntFunction<? extends Frame> frames)
+      throws EdgeSslException {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    Objects.requireNonNull(frames, "frames");
+    float[][] out = new float[count][];
+    List<Frame> batch = new ArrayList<>(session.maxBatch());
+    for (int from = 0; from < count; from += session.maxBatch()) {
+      int n = Math.min(session.maxBatch(), count - from);
+      batch.clear();
+      for (int i = 0; i < n; i++) {
+        batch.add(frames.apply(from + i));
+      }
+      infer(batch, 0, n);
+      for (int i = 0; i < n; i++) {
+        out[from + i] = embedding(i).vector();
       }
     }
     return out;
@@ -209,9 +256,10 @@ public final class Encoder implements AutoCloseable {
     private String backend;
     private Precision precision;
     private int threads;
+    private boolean fastest;
     private OptimizationLevel optimization = OptimizationLevel.ALL;
     private int maxBatch = 8;
-    private Kernels kernels;
+    private String kernels;
 
     private Builder(ModelBundle bundle) {
       this.bundle = bundle;
@@ -226,22 +274,27 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * The precision to run (default: the fastest the bundle has that the backend runs, as the
-     * backend ranks them: {@link Backend#rank}; ONNX Runtime measures them on this model).
+     * The precision to run (default: the manifest's {@link Manifest#defaultPrecision() recorded
+     * default}, else FP32).
      */
     public Builder precision(Precision precision) {
       this.precision = Objects.requireNonNull(precision, "precision");
+      this.fastest = false;
       return this;
     }
 
     /**
-     * The precision by name: {@code fp32}, {@code fp16}, {@code int8}, or {@code fastest} (the
-     * default).
+     * The precision by name: {@code fp32}, {@code fp16}, {@code int8}, or {@code fastest}: the
+     * fastest the bundle has that the backend runs, as the backend ranks them ({@link
+     * Backend#rank}; ONNX Runtime measures them on this model at open time, so the choice, and the
+     * features, may differ from one machine to another).
      *
      * @throws IllegalArgumentException for any other name
      */
     public Builder precision(String name) {
-      this.precision = "fastest".equalsIgnoreCase(name) ? null : Precision.parse(name);
+      Objects.requireNonNull(name, "name");
+      this.fastest = "fastest".equalsIgnoreCase(name);
+      this.precision = fastest ? null : Precision.parse(name);
       return this;
     }
 
@@ -270,11 +323,13 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * The kernels that preprocess frames (default {@link KernelSupport#get()}), e.g. {@link
-     * KernelSupport#java()} to compare implementations.
+     * The kernels that preprocess frames, by name (default: the selected ones, native where they
+     * run, else Java): {@code java}, a provider's name such as {@code native}, or the selected
+     * kernels' full name such as {@code native-avx2}; e.g. {@code "java"} to compare
+     * implementations. Checked by {@link #build()}.
      */
-    public Builder kernels(Kernels kernels) {
-      this.kernels = Objects.requireNonNull(kernels, "kernels");
+    public Builder kernels(String name) {
+      this.kernels = Objects.requireNonNull(name, "name");
       return this;
     }
 
@@ -290,24 +345,30 @@ public final class Encoder implements AutoCloseable {
     public Encoder build() throws EdgeSslException {
       Backend b = backend != null ? Backends.get(backend) : Backends.best();
       Manifest m = bundle.manifest();
-      int c = m.preprocessing().channels();
-      SessionSpec spec =
-          new SessionSpec(
-              new TensorSpec(
-                  m.inputName(), c, m.preprocessing().height(), m.preprocessing().width()),
-              List.of(
-                  new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
-                  new TensorSpec(
-                      m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.patchFeatureSize())));
+      SessionSpec spec = SessionSpec.of(m);
       SessionOptions options = new SessionOptions(threads, optimization, maxBatch);
-      Precision p = precision != null ? precision : fastest(b, spec, options);
+      Precision p =
+          fastest
+              ? fastest(b, spec, options)
+              : precision != null ? precision : m.defaultPrecision().orElse(Precision.FP32);
       if (!b.precisions().contains(p)) {
         throw new EdgeSslException(
             ErrorCode.UNAVAILABLE, "backend " + b.name() + " does not run " + p.id() + " models");
       }
       Preprocessor pre =
-          new Preprocessor(m.preprocessing(), kernels != null ? kernels : KernelSupport.get());
+          kernels != null
+              ? new Preprocessor(m.preprocessing(), kernels)
+              : new Preprocessor(m.preprocessing());
       InferenceSession s = b.open(source(p), spec, options);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "EdgeSSL encoder {0}: backend {1}, precision {2}{3}, kernels {4}, threads {5}",
+          m.name(),
+          b.name(),
+          p.id(),
+          fastest ? " (fastest)" : "",
+          pre.kernelsName(),
+          threads == 0 ? "backend default" : Integer.toString(threads));
       return new Encoder(m, b.name(), p, pre, s);
     }
 

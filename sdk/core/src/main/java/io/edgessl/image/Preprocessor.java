@@ -1,7 +1,8 @@
 package io.edgessl.image;
 
-import io.edgessl.kernels.KernelSupport;
-import io.edgessl.spi.Kernels;
+import io.edgessl.internal.kernels.KernelSupport;
+import io.edgessl.spi.ImageKernels;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
@@ -9,12 +10,14 @@ import java.util.Objects;
  * Applies a {@link Preprocessing} to frames: orientation, colour conversion, resize, crop and
  * normalization in one pass, written as planes of floats ({@code channels x height x width},
  * row-major, "NCHW" for one image) straight into the caller's buffer, typically a backend's direct
- * input buffer. No full-size intermediate image is made: the kernel ({@link Kernels#preprocess})
- * converts only the source pixels the filter samples, and keeps a few horizontally resampled rows.
+ * input buffer. No full-size intermediate image is made: the kernel ({@link
+ * ImageKernels#preprocess}) converts only the source pixels the filter samples, and keeps a few
+ * horizontally resampled rows.
  *
- * <p>The sampling tables depend on the frame's geometry (format, size, strides, plane offsets,
- * orientation); they are computed for the first frame and reused while the geometry stays the same,
- * so a stream of camera frames allocates nothing after its first frame.
+ * <p>The sampling tables (a {@link PreprocessPlan}) depend on the frame's geometry (format, size,
+ * strides, plane offsets, orientation) and YUV range; they are computed for the first frame and
+ * reused while these stay the same, so a stream of camera frames allocates nothing after its first
+ * frame.
  *
  * <p>Not thread-safe: one preprocessor per thread (it is small).
  */
@@ -23,18 +26,14 @@ public final class Preprocessor {
   private static final float[] FULL = YuvRange.FULL.coefficients();
 
   private final Preprocessing spec;
-  private final Kernels kernels;
+  private final ImageKernels kernels;
   private final int taps;
   private final int[] channels;
   private final float[] scale;
   private final float[] bias;
-  private final int[] rowTaps;
-  private final float[] rowWeights;
   private final int[] colTaps;
-  private final float[] colWeights;
-  private final int[] colOffsets;
   private final float[] scratch;
-  private int[] rowOffsets = new int[0];
+  private PreprocessPlan plan;
   // The geometry the tables were computed for (not the frame: its pixels are not ours to keep).
   private PixelFormat format;
   private int width;
@@ -44,14 +43,25 @@ public final class Preprocessor {
   private int chromaOffset;
   private int chromaRowStride;
   private Orientation orientation;
+  private YuvRange yuvRange;
 
-  /** A preprocessor on the kernels this JVM uses ({@link KernelSupport#get()}). */
+  /** A preprocessor on the image kernels this JVM selected (native where they run, else Java). */
   public Preprocessor(Preprocessing spec) {
-    this(spec, KernelSupport.get());
+    this(spec, KernelSupport.image());
   }
 
-  /** A preprocessor on the given kernels. */
-  public Preprocessor(Preprocessing spec, Kernels kernels) {
+  /**
+   * A preprocessor on the image kernels named {@code kernels}: {@code java}, a provider's name such
+   * as {@code native}, or the selected kernels' full name such as {@code native-avx2}.
+   *
+   * @throws IllegalArgumentException when no kernels have that name or they cannot run here
+   */
+  public Preprocessor(Preprocessing spec, String kernels) {
+    this(spec, KernelSupport.image(Objects.requireNonNull(kernels, "kernels")));
+  }
+
+  /** A preprocessor on the given kernels (for kernel implementers and their tests). */
+  public Preprocessor(Preprocessing spec, ImageKernels kernels) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.taps = spec.interpolation().taps();
@@ -75,11 +85,7 @@ public final class Preprocessor {
       scale[i] = (float) (1.0 / (255.0 * std[i]));
       bias[i] = (float) (-mean[i] / (double) std[i]);
     }
-    rowTaps = new int[spec.height() * taps];
-    rowWeights = new float[spec.height() * taps];
     colTaps = new int[spec.width() * taps];
-    colWeights = new float[spec.width() * taps];
-    colOffsets = new int[2 * spec.width() * taps];
     scratch = new float[taps * spec.width() * c + spec.width()];
   }
 
@@ -88,9 +94,19 @@ public final class Preprocessor {
     return spec;
   }
 
-  /** The kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}). */
-  public Kernels kernels() {
-    return kernels;
+  /**
+   * Name of the kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}).
+   */
+  public String kernelsName() {
+    return kernels.name();
+  }
+
+  /**
+   * The plan of the last frame's geometry, or {@code null} before the first frame (for kernel tests
+   * and benchmarks).
+   */
+  public PreprocessPlan plan() {
+    return plan;
   }
 
   /** Floats written per frame: {@code channels * height * width}. */
@@ -120,26 +136,20 @@ public final class Preprocessor {
       throw new IllegalArgumentException("output buffer is read-only");
     }
     if (!sameGeometry(frame)) {
-      plan(frame);
+      plan = plan(frame);
     }
-    kernels.preprocess(
-        frame.buffer(),
-        frame.format(),
-        frame.yuvRange() == YuvRange.FULL ? FULL : LIMITED,
-        rowOffsets,
-        taps,
-        spec.height(),
-        rowTaps,
-        rowWeights,
-        spec.width(),
-        colOffsets,
-        colWeights,
-        channels,
-        scale,
-        bias,
-        dst,
-        offset,
-        scratch);
+    kernels.preprocess(frame.buffer(), plan, dst, offset, scratch);
+  }
+
+  /**
+   * The plan for frames of {@code frame}'s geometry and YUV range (for kernel tests and benchmarks:
+   * {@link #run} computes and caches it itself).
+   */
+  public PreprocessPlan planFor(Frame frame) {
+    if (!sameGeometry(Objects.requireNonNull(frame, "frame"))) {
+      plan = plan(frame);
+    }
+    return plan;
   }
 
   /**
@@ -150,16 +160,18 @@ public final class Preprocessor {
     run(frame, FloatBuffer.wrap(dst), offset);
   }
 
-  /** Computes the sampling tables for a frame's geometry. */
-  private void plan(Frame f) {
+  /** Computes the sampling tables for a frame's geometry and remembers that geometry. */
+  private PreprocessPlan plan(Frame f) {
     int uh = f.uprightHeight();
     int uw = f.uprightWidth();
     int[] win = spec.window(uh, uw);
+    int[] rowTaps = new int[spec.height() * taps];
+    float[] rowWeights = new float[spec.height() * taps];
+    float[] colWeights = new float[spec.width() * taps];
+    int[] colOffsets = new int[2 * spec.width() * taps];
     filterTaps(uh, win[0], win[2], spec.height(), rowTaps, rowWeights);
     filterTaps(uw, win[1], win[3], spec.width(), colTaps, colWeights);
-    if (rowOffsets.length < 2 * uh) {
-      rowOffsets = new int[2 * uh];
-    }
+    int[] rowOffsets = new int[2 * uh];
     Orientation o = f.orientation();
     int h = f.height();
     int w = f.width();
@@ -207,6 +219,14 @@ public final class Preprocessor {
     chromaOffset = f.chromaOffset();
     chromaRowStride = f.chromaRowStride();
     orientation = o;
+    yuvRange = f.yuvRange();
+    return PreprocessPlan.builder(f.format(), taps, spec.height(), spec.width())
+        .yuv(yuvRange == YuvRange.FULL ? FULL : LIMITED)
+        .rowOffsets(rowOffsets)
+        .rows(rowTaps, rowWeights)
+        .columns(colOffsets, colWeights)
+        .channels(channels, scale, bias)
+        .build();
   }
 
   private boolean sameGeometry(Frame f) {
@@ -217,7 +237,8 @@ public final class Preprocessor {
         && f.rowStride() == rowStride
         && f.chromaOffset() == chromaOffset
         && f.chromaRowStride() == chromaRowStride
-        && f.orientation() == orientation;
+        && f.orientation() == orientation
+        && f.yuvRange() == yuvRange;
   }
 
   /** Byte offsets (luma, chroma) contributed by stored row {@code y}. */

@@ -33,8 +33,8 @@ public enum YuvRange {
   /**
    * The six coefficients {@code {yOffset, yScale, vr, ug, vg, ub}} of {@code R = yScale (Y -
    * yOffset) + vr (V - 128)}, {@code G = yScale (Y - yOffset) - ug (U - 128) - vg (V - 128)},
-   * {@code B = yScale (Y - yOffset) + ub (U - 128)}, as {@link io.edgessl.spi.Kernels#preprocess}
-   * takes them. A fresh copy.
+   * {@code B = yScale (Y - yOffset) + ub (U - 128)}, as {@link
+   * io.edgessl.spi.ImageKernels#preprocess} takes them. A fresh copy.
    */
   public float[] coefficients() {
     return coefficients.clone();

@@ -19,7 +19,7 @@
  * <p>Conventions, precisely: components are converted to floats in [0, 255] without rounding; YUV
  * is converted per sampled pixel (before interpolation) and clamped, so results equal those of
  * converting the whole frame to RGB first and resizing in floating point; grey is {@code 0.299 R +
- * 0.587 G + 0.114 B}. The per-pixel loop is {@link io.edgessl.spi.Kernels#preprocess}, which native
- * kernels may replace.
+ * 0.587 G + 0.114 B}. The per-pixel loop is {@link io.edgessl.spi.ImageKernels#preprocess}, which
+ * native kernels may replace.
  */
 package io.edgessl.image;

@@ -1,6 +1,6 @@
 package io.edgessl.knn;
 
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 
 /**
  * The normalized vectors of a {@link KnnIndex} in the layout its kernels search. Slots are dense
@@ -38,7 +38,7 @@ abstract class Bank {
    * row {@code firstQuery} of {@code queries}) over the first {@code count} slots.
    */
   abstract void search(
-      Kernels kernels,
+      KnnKernels kernels,
       int count,
       float[] queries,
       int firstQuery,

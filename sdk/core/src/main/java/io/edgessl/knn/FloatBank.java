@@ -1,6 +1,6 @@
 package io.edgessl.knn;
 
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 
 /** FP32 vectors in the {@link PackedBank} layout. */
@@ -61,7 +61,7 @@ final class FloatBank extends Bank {
 
   @Override
   void search(
-      Kernels kernels,
+      KnnKernels kernels,
       int count,
       float[] queries,
       int firstQuery,

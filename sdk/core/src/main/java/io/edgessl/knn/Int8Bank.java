@@ -1,6 +1,6 @@
 package io.edgessl.knn;
 
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
 import java.util.Arrays;
@@ -126,7 +126,7 @@ final class Int8Bank extends Bank {
 
   @Override
   void search(
-      Kernels kernels,
+      KnnKernels kernels,
       int count,
       float[] queries,
       int firstQuery,

@@ -2,8 +2,8 @@ package io.edgessl.knn;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.encoder.Embedding;
-import io.edgessl.kernels.KernelSupport;
-import io.edgessl.spi.Kernels;
+import io.edgessl.internal.kernels.KernelSupport;
+import io.edgessl.spi.KnnKernels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safety: any number of threads may search while others add or remove; a search sees the
  * index either before or after each change. Batched search ({@link #search(float[][], int)}) is a
- * blocked matrix product run by the {@link KernelSupport#get() selected kernels}.
+ * blocked matrix product run by the selected k-NN kernels (native where they run, else Java).
  *
  * <p>The bank is kept in FP32 (the default) or in INT8 ({@link BankPrecision}), chosen with {@link
  * #builder(int)}; an INT8 index may also keep the FP32 vectors to rescore its candidates exactly
@@ -50,7 +50,7 @@ public final class KnnIndex {
   public static final int MAX_RERANK = 64;
 
   private final int dim;
-  private final Kernels kernels;
+  private final KnnKernels kernels;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   // Guarded by lock.
@@ -58,7 +58,7 @@ public final class KnnIndex {
 
   /**
    * An empty FP32 index for vectors of {@code dim} components, searched by the {@link
-   * KernelSupport#get() selected kernels}.
+   * KernelSupport#knn() selected kernels}.
    *
    * @throws IllegalArgumentException if {@code dim <= 0}
    */
@@ -73,14 +73,14 @@ public final class KnnIndex {
    * not kept.
    */
   public KnnIndex(int dim, List<String> labels) {
-    this(dim, labels, KernelSupport.get());
+    this(dim, labels, KernelSupport.knn());
   }
 
-  KnnIndex(int dim, List<String> labels, Kernels kernels) {
+  KnnIndex(int dim, List<String> labels, KnnKernels kernels) {
     this(dim, labels, kernels, BankPrecision.FP32, 0);
   }
 
-  KnnIndex(int dim, List<String> labels, Kernels kernels, BankPrecision precision, int rerank) {
+  KnnIndex(int dim, List<String> labels, KnnKernels kernels, BankPrecision precision, int rerank) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension must be positive: " + dim);
     }
@@ -116,7 +116,7 @@ public final class KnnIndex {
     private List<String> labels = List.of();
     private BankPrecision precision = BankPrecision.FP32;
     private int rerank;
-    private Kernels kernels;
+    private KnnKernels kernels;
 
     private Builder(int dim) {
       this.dim = dim;
@@ -156,10 +156,19 @@ public final class KnnIndex {
     }
 
     /**
-     * The kernels that search (default {@link KernelSupport#get()}), e.g. {@link
-     * KernelSupport#java()} to compare implementations.
+     * The kernels that search, by name (default: the selected ones, native where they run, else
+     * Java): {@code java}, a provider's name such as {@code native}, or the selected kernels' full
+     * name such as {@code native-avx2}; e.g. {@code "java"} to compare implementations.
+     *
+     * @throws IllegalArgumentException when no kernels have that name or they cannot run here
      */
-    public Builder kernels(Kernels kernels) {
+    public Builder kernels(String name) {
+      this.kernels = KernelSupport.knn(Objects.requireNonNull(name, "name"));
+      return this;
+    }
+
+    /** The kernels that search, as an SPI implementation (for kernel implementers' tests). */
+    public Builder kernels(KnnKernels kernels) {
       this.kernels = Objects.requireNonNull(kernels, "kernels");
       return this;
     }
@@ -174,7 +183,7 @@ public final class KnnIndex {
         throw new IllegalStateException("rerank applies to INT8 banks only");
       }
       return new KnnIndex(
-          dim, labels, kernels != null ? kernels : KernelSupport.get(), precision, rerank);
+          dim, labels, kernels != null ? kernels : KernelSupport.knn(), precision, rerank);
     }
   }
 

@@ -2,7 +2,7 @@ package io.edgessl.knn;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.AtomicFiles;
+import io.edgessl.internal.io.AtomicFiles;
 import io.edgessl.knn.CrcStreams.In;
 import io.edgessl.knn.CrcStreams.Out;
 import io.edgessl.spi.PackedInt8Bank;

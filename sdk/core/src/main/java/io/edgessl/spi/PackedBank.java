@@ -1,7 +1,7 @@
 package io.edgessl.spi;
 
 /**
- * The memory layout of a k-NN bank that {@link Kernels#searchPacked} reads.
+ * The memory layout of a k-NN bank that {@link KnnKernels#searchPacked} reads.
  *
  * <p>Vectors are grouped in blocks of {@link #BLOCK} consecutive slots. Block {@code b} occupies
  * {@code dim * BLOCK} floats starting at {@code b * dim * BLOCK}; inside it, component {@code d} of

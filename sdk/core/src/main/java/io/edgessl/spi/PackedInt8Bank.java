@@ -1,7 +1,7 @@
 package io.edgessl.spi;
 
 /**
- * The memory layout of an INT8 k-NN bank that {@link Kernels#searchPackedInt8} reads, and the
+ * The memory layout of an INT8 k-NN bank that {@link KnnKernels#searchPackedInt8} reads, and the
  * quantization scheme of its vectors and queries.
  *
  * <p><b>Quantization</b>: symmetric, one scale per vector. A vector {@code v} of {@code dim}

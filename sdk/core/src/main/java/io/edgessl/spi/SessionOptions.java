@@ -1,5 +1,6 @@
 package io.edgessl.spi;
 
+import io.edgessl.encoder.OptimizationLevel;
 import java.util.Objects;
 
 /**

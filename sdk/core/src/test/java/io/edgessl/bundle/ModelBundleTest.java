@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.testing.TestBundles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.edgessl.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

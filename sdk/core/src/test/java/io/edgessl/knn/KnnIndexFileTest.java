@@ -197,7 +197,7 @@ class KnnIndexFileTest {
     assertThrows(
         IOException.class,
         () ->
-            io.edgessl.io.AtomicFiles.write(
+            io.edgessl.internal.io.AtomicFiles.write(
                 f,
                 ch -> {
                   ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));

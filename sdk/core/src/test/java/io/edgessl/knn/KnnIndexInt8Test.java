@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.spi.PackedInt8Bank;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +29,7 @@ class KnnIndexInt8Test {
     return KnnIndex.builder(dim)
         .precision(BankPrecision.INT8)
         .rerank(rerank)
-        .kernels(KernelSupport.java())
+        .kernels(KernelSupport.javaKnn())
         .build();
   }
 
@@ -84,7 +84,7 @@ class KnnIndexInt8Test {
   void rerankGivesTheExactFp32Results() throws Exception {
     SplittableRandom r = new SplittableRandom(8);
     int dim = 24;
-    KnnIndex exact = new KnnIndex(dim, List.of(), KernelSupport.java());
+    KnnIndex exact = new KnnIndex(dim, List.of(), KernelSupport.javaKnn());
     KnnIndex reranked = int8(dim, 8);
     for (int i = 0; i < 300; i++) {
       float[] v = KnnIndexTest.gaussian(r, dim);

@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.AtomicFiles;
+import io.edgessl.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -9,6 +9,7 @@ import io.edgessl.bundle.ModelBundle;
 import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Backends;
 import io.edgessl.encoder.Encoder;
+import io.edgessl.encoder.OptimizationLevel;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.models.RandomModels;
@@ -18,7 +19,6 @@ import io.edgessl.onnx.quant.GraphPreparation;
 import io.edgessl.onnx.quant.QdqQuantizer;
 import io.edgessl.onnx.quant.Range;
 import io.edgessl.spi.ModelSource;
-import io.edgessl.spi.OptimizationLevel;
 import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
 import io.edgessl.spi.TensorSpec;
@@ -96,16 +96,20 @@ class OrtPrecisionTest {
       String f = m.precisions().get(p);
       models.put(p, new ModelSource(f, b.model(p), m.files().get(f)));
     }
-    SessionSpec spec =
+    SessionSpec spec = SessionSpec.of(m);
+    assertEquals(
         new SessionSpec(
             new TensorSpec("pixels", 3, 32, 32),
-            List.of(new TensorSpec("embedding", 32), new TensorSpec("patch_grid", 4, 4, 32)));
+            List.of(new TensorSpec("embedding", 32), new TensorSpec("patch_grid", 4, 4, 32))),
+        spec);
     SessionOptions options = new SessionOptions(1, OptimizationLevel.ALL, 8);
     List<Precision> ranked = backend.rank(models, spec, options);
     assertEquals(new HashSet<>(models.keySet()), new HashSet<>(ranked), "a permutation");
     assertSame(ranked, backend.rank(models, spec, options), "measured once, then remembered");
-    try (Encoder e = Encoder.builder(b).threads(1).build()) {
+    try (Encoder e = Encoder.builder(b).threads(1).precision("fastest").build();
+        Encoder d = Encoder.builder(b).threads(1).build()) {
       assertEquals(ranked.get(0), e.precision(), "fastest is the measured fastest");
+      assertEquals(Precision.FP32, d.precision(), "no recorded default: FP32, not the fastest");
     }
     // One candidate: nothing to measure.
     assertEquals(

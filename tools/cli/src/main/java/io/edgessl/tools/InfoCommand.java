@@ -7,7 +7,7 @@ import io.edgessl.bundle.Precision;
 import io.edgessl.bundle.Provenance;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.ResizePolicy;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.onnx.models.Pooling;
 import java.io.PrintWriter;
 import java.nio.file.Path;

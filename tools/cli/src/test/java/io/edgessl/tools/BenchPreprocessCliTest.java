@@ -3,8 +3,8 @@ package io.edgessl.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.io.Json;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.io.Json;
+import io.edgessl.internal.kernels.KernelSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ class BenchPreprocessCliTest {
   @Test
   void measuresEveryFormatAndFilterAndWritesJson() throws Exception {
     Path json = dir.resolve("pre.json");
-    String selected = KernelSupport.get().name();
+    String selected = KernelSupport.image().name();
     EncoderCliTest.Run r =
         EncoderCliTest.run(
             "bench",

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.io.Json;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.io.Json;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.nativeaccel.NativeKernels;
 import io.edgessl.train.data.IdxTestData;
 import java.io.PrintWriter;
@@ -161,7 +161,7 @@ class EncoderCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("NV12 64x48 frames"), r.out());
     assertTrue(r.out().contains("preprocess share"), r.out());
-    String selected = KernelSupport.get().name();
+    String selected = KernelSupport.image().name();
     assertTrue(r.out().contains("kernels " + selected + "\n"), r.out());
     assertEquals(
         2,

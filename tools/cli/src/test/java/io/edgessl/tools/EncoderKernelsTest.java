@@ -9,7 +9,7 @@ import io.edgessl.encoder.Embedding;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.nativeaccel.NativeKernels;
 import io.edgessl.onnx.models.RandomModels;
 import java.nio.ByteBuffer;
@@ -39,8 +39,8 @@ class EncoderKernelsTest {
             .pixels(ByteBuffer.allocateDirect(px.length).put(px).clear())
             .build();
     try (Encoder selected = Encoder.open(bundle);
-        Encoder java = Encoder.builder(bundle).kernels(KernelSupport.java()).build()) {
-      assertEquals(KernelSupport.get().name(), selected.kernelsName());
+        Encoder java = Encoder.builder(bundle).kernels("java").build()) {
+      assertEquals(KernelSupport.image().name(), selected.kernelsName());
       assertEquals(nativeName != null ? nativeName : "java", selected.kernelsName());
       assertEquals("java", java.kernelsName());
       Embedding a = selected.embed(frame);

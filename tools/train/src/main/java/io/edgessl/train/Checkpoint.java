@@ -2,7 +2,7 @@ package io.edgessl.train;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.train.nn.Ops;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -9,7 +9,7 @@ import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.onnx.models.RandomModels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.bench.Timing;
 import java.io.IOException;
@@ -125,7 +125,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
       }
     }
     List<Integer> ts = threadCounts();
-    List<Kernels> kernels = BenchKernels.resolve(kernelsOption);
+    List<ImageKernels> kernels = BenchKernels.resolve(kernelsOption);
     Path tmp = null;
     try {
       Path bundlePath = model;
@@ -143,7 +143,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
   }
 
   private int run(
-      ModelBundle bundle, PixelFormat pf, int[] wh, List<Integer> ts, List<Kernels> kernels)
+      ModelBundle bundle, PixelFormat pf, int[] wh, List<Integer> ts, List<ImageKernels> kernels)
       throws EdgeSslException {
     Manifest m = bundle.manifest();
     List<Frame> input = new ArrayList<>();
@@ -158,7 +158,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
 
     // Preprocessing alone: into a direct buffer like the backend's, on the calling thread.
     List<Runnable> preBodies = new ArrayList<>();
-    for (Kernels k : kernels) {
+    for (ImageKernels k : kernels) {
       Preprocessor pre = new Preprocessor(m.preprocessing(), k);
       FloatBuffer buf =
           ByteBuffer.allocateDirect(4 * maxBatch * pre.outputSize())
@@ -180,7 +180,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     List<String> names = new ArrayList<>();
-    for (Kernels k : kernels) {
+    for (ImageKernels k : kernels) {
       names.add(k.name());
     }
     out.printf(
@@ -214,7 +214,7 @@ public final class BenchEncoderCommand implements Callable<Integer> {
     for (int t : ts) {
       List<Encoder> encoders = new ArrayList<>();
       try {
-        for (Kernels k : kernels) {
+        for (ImageKernels k : kernels) {
           encoders.add(Encoder.builder(bundle).threads(t).maxBatch(maxBatch).kernels(k).build());
         }
         backend = encoders.get(0).backend() + " " + encoders.get(0).precision().id();

@@ -2,9 +2,9 @@ package io.edgessl.tools.bench;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.nativeaccel.NativeKernels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,15 +19,15 @@ final class BenchKernels {
    * @throws IllegalArgumentException for another name
    * @throws EdgeSslException {@code UNAVAILABLE} when the native kernels cannot run here
    */
-  static List<Kernels> resolve(List<String> names) throws EdgeSslException {
-    List<Kernels> out = new ArrayList<>();
+  static List<ImageKernels> resolve(List<String> names) throws EdgeSslException {
+    List<ImageKernels> out = new ArrayList<>();
     if (names == null || names.isEmpty()) {
-      out.add(KernelSupport.get());
+      out.add(KernelSupport.image());
       return out;
     }
     for (String n : names) {
       switch (n) {
-        case "java" -> out.add(KernelSupport.java());
+        case "java" -> out.add(KernelSupport.javaImage());
         case "native" -> {
           try {
             out.add(NativeKernels.best());

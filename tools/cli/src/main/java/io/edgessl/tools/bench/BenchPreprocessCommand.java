@@ -7,7 +7,7 @@ import io.edgessl.image.Interpolation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
 import io.edgessl.tools.cli.JsonOutputOption;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.bench.Timing;
@@ -132,7 +132,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
     for (String f : filters) {
       interps.add(parseFilter(f));
     }
-    List<Kernels> kernels = BenchKernels.resolve(kernelsOption);
+    List<ImageKernels> kernels = BenchKernels.resolve(kernelsOption);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
@@ -148,7 +148,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
         frames,
         warmup);
     out.printf(Locale.ROOT, "  %-6s %-9s", "format", "filter");
-    for (Kernels k : kernels) {
+    for (ImageKernels k : kernels) {
       out.printf(Locale.ROOT, " %20s", k.name() + " f/s");
     }
     if (kernels.size() > 1) {
@@ -167,7 +167,7 @@ public final class BenchPreprocessCommand implements Callable<Integer> {
                 .resizeShortSide(shortSide, interp)
                 .build();
         List<Runnable> bodies = new ArrayList<>();
-        for (Kernels k : kernels) {
+        for (ImageKernels k : kernels) {
           Preprocessor pre = new Preprocessor(p, k);
           FloatBuffer buf =
               ByteBuffer.allocateDirect(4 * pre.outputSize())

@@ -2,8 +2,8 @@ package io.edgessl.tools.train;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.AtomicFiles;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.AtomicFiles;
+import io.edgessl.internal.io.Json;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.Checkpoint;
 import io.edgessl.train.GitInfo;

@@ -76,7 +76,7 @@ class BenchPrecisionCommandTest {
             .matches(
                 "\\| .* \\| INT8 \\| 100\\.00 % \\| \\+0\\.00 \\| 0\\.99\\d+ / .* \\*\\*[^*]+×\\*\\* \\|"),
         rows.get(2));
-    Map<?, ?> j = (Map<?, ?>) io.edgessl.io.Json.parse(Files.readString(json));
+    Map<?, ?> j = (Map<?, ?>) io.edgessl.internal.io.Json.parse(Files.readString(json));
     assertEquals(
         List.of("fp32", "fp16", "int8"), List.copyOf(((Map<?, ?>) j.get("accuracy")).keySet()));
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.image.ColorMode;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.tools.EdgeSsl;
 import io.edgessl.tools.TestData;
 import java.io.PrintWriter;

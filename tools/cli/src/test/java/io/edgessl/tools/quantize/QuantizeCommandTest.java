@@ -10,7 +10,7 @@ import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.onnx.ElementType;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.tools.EdgeSsl;
 import io.edgessl.tools.TestData;
 import io.edgessl.train.Checkpoint;

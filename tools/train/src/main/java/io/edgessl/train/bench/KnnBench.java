@@ -1,12 +1,12 @@
 package io.edgessl.train.bench;
 
-import io.edgessl.kernels.JavaKernels;
-import io.edgessl.kernels.KernelSupport;
+import io.edgessl.internal.kernels.JavaKernels;
+import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.knn.BankPrecision;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Neighbors;
 import io.edgessl.nativeaccel.NativeKernels;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.train.Progress;
 import java.util.ArrayList;
@@ -68,15 +68,15 @@ public final class KnnBench {
     KnnBenchData.Int8 int8 =
         config.precisions().contains("int8") ? KnnBenchData.Int8.of(data) : null;
     String nativeLine;
-    List<Kernels> kernels = new ArrayList<>();
+    List<KnnKernels> kernels = new ArrayList<>();
     if (config.kernels().contains("java")) {
-      kernels.add(KernelSupport.java());
+      kernels.add(KernelSupport.javaKnn());
     }
     try {
       List<String> variants = NativeKernels.supportedVariants();
       nativeLine =
           "native kernels: "
-              + KernelSupport.get().name()
+              + KernelSupport.knn().name()
               + " selected; variants on this CPU: "
               + String.join(", ", variants)
               + " (library from "
@@ -97,7 +97,7 @@ public final class KnnBench {
       nativeLine = "native kernels: unavailable (" + e.getMessage() + ")";
     }
 
-    for (Kernels kern : kernels) {
+    for (KnnKernels kern : kernels) {
       String name = kern.name();
       if (config.precisions().contains("fp32")) {
         float[] s = new float[queries * kk];
@@ -188,7 +188,7 @@ public final class KnnBench {
    * rescoring, result objects); writes the slots it found to {@code slots}.
    */
   private static Runnable rerankBody(
-      Kernels kern, KnnBenchData data, int queries, int kk, int rerank, int[] slots) {
+      KnnKernels kern, KnnBenchData data, int queries, int kk, int rerank, int[] slots) {
     int n = data.count();
     int dim = data.dim();
     KnnIndex index =

@@ -2,8 +2,8 @@ package io.edgessl.train.bench;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.AtomicFiles;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.AtomicFiles;
+import io.edgessl.internal.io.Json;
 import io.edgessl.spi.PackedInt8Bank;
 import io.edgessl.train.data.LabelledImages;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.edgessl.train.bench;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
-import io.edgessl.io.Json;
+import io.edgessl.internal.io.Json;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;
 import java.io.IOException;

@@ -10,7 +10,6 @@ import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.KernelSupport;
 import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
 import io.edgessl.knn.Prediction;
@@ -245,7 +244,7 @@ public final class PrecisionBench {
   /** Images per second of the bundle's preprocessing alone, on this thread, median of runs. */
   private double preprocessing(Manifest m, List<Frame> input) {
     int batch = config.batch();
-    Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+    Preprocessor pre = new Preprocessor(m.preprocessing());
     FloatBuffer buf =
         ByteBuffer.allocateDirect(4 * batch * pre.outputSize())
             .order(ByteOrder.nativeOrder())

@@ -10,7 +10,6 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.KernelSupport;
 import io.edgessl.onnx.ElementType;
 import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.Shape;
@@ -60,7 +59,7 @@ final class Activations {
     }
     OrtEnvironment env =
         OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "edgessl");
-    Preprocessor pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+    Preprocessor pre = new Preprocessor(m.preprocessing());
     int size = pre.outputSize();
     FloatBuffer in =
         ByteBuffer.allocateDirect(4 * batch * size).order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -3,12 +3,11 @@ package io.edgessl.train.quantize;
 import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
+import io.edgessl.encoder.OptimizationLevel;
 import io.edgessl.image.Preprocessor;
-import io.edgessl.kernels.KernelSupport;
 import io.edgessl.spi.Backend;
 import io.edgessl.spi.InferenceSession;
 import io.edgessl.spi.ModelSource;
-import io.edgessl.spi.OptimizationLevel;
 import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
 import io.edgessl.spi.TensorSpec;
@@ -41,7 +40,7 @@ final class GraphRunner implements ImageFeatures {
       throws EdgeSslException {
     this.name = name;
     this.manifest = m;
-    this.pre = new Preprocessor(m.preprocessing(), KernelSupport.get());
+    this.pre = new Preprocessor(m.preprocessing());
     this.dim = m.embeddingSize();
     this.session =
         backend.open(

@@ -1,12 +1,14 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
 import io.edgessl.image.PixelFormat;
+import io.edgessl.spi.ImageKernels;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * The pure-Java preprocessing kernel: the reference for {@link io.edgessl.spi.Kernels#preprocess},
- * whose javadoc is the contract.
+ * The pure-Java preprocessing kernel: the reference for {@link ImageKernels#preprocess}, whose
+ * contract is {@link PreprocessPlan}'s javadoc.
  *
  * <p>Like OpenCV's {@code resize}, it filters in two passes: each source row an output row needs is
  * converted and resampled horizontally once, into a ring of {@code taps} rows in {@code scratch}
@@ -18,16 +20,54 @@ import java.nio.FloatBuffer;
  * which keeps the per-pixel loops free of branches. Frames over arrays are read from the array;
  * frames over direct buffers through absolute gets: the two loops are otherwise the same.
  */
-public final class JavaImageKernels {
+public final class JavaImageKernels implements ImageKernels {
   /** Component k as a mix of (R, G, B): R, G, B, and BT.601 luma. */
   private static final float[][] COMPONENTS = {
     {1f, 0f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0.299f, 0.587f, 0.114f}
   };
 
+  private static final JavaImageKernels INSTANCE = new JavaImageKernels();
+
   private JavaImageKernels() {}
 
-  /** See {@link io.edgessl.spi.Kernels#preprocess}; arguments are not checked. */
-  public static void preprocess(
+  /** The single instance. */
+  public static JavaImageKernels instance() {
+    return INSTANCE;
+  }
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  /** See {@link ImageKernels#preprocess}: checks the arguments, then runs the Java loop. */
+  @Override
+  public void preprocess(
+      ByteBuffer src, PreprocessPlan plan, FloatBuffer dst, int dstOffset, float[] scratch) {
+    KernelChecks.preprocess(src, plan, dst, dstOffset, scratch);
+    PlanTables t = PlanAccess.tables(plan);
+    run(
+        src,
+        plan.format(),
+        t.yuv(),
+        t.rowOffsets(),
+        plan.taps(),
+        plan.outHeight(),
+        t.rowTaps(),
+        t.rowWeights(),
+        plan.outWidth(),
+        t.colOffsets(),
+        t.colWeights(),
+        t.channels(),
+        t.scale(),
+        t.bias(),
+        dst,
+        dstOffset,
+        scratch);
+  }
+
+  /** The loop over checked arguments (the plan's tables, unpacked once). */
+  private static void run(
       ByteBuffer src,
       PixelFormat format,
       float[] yuv,

@@ -1,4 +1,4 @@
-package io.edgessl.io;
+package io.edgessl.internal.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,19 +1,21 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.YuvRange;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KernelChecks#preprocess}: what the native kernels rely on. One small valid call (an NV12
- * frame of 4 upright rows, 3 x 5 output, bilinear), then one thing wrong at a time, each refused
- * with a message naming the values; the byte bounds are exact, to the last byte a sample reads.
+ * {@link PreprocessPlan}'s checks (once, when built) and {@link KernelChecks#preprocess} (per
+ * frame): what the native kernels rely on. One small valid call (an NV12 frame of 4 upright rows, 3
+ * x 5 output, bilinear), then one thing wrong at a time, each refused with a message naming the
+ * values; the byte bounds are exact, to the last byte a sample reads.
  */
 class KernelChecksPreprocessTest {
   private static final int H = 3;
@@ -49,24 +51,15 @@ class KernelChecksPreprocessTest {
   }
 
   private void check() {
-    KernelChecks.preprocess(
-        ByteBuffer.allocate(srcSize),
-        format,
-        YuvRange.FULL.coefficients(),
-        rowOffsets,
-        T,
-        H,
-        rowTaps,
-        rowWeights,
-        W,
-        colOffsets,
-        colWeights,
-        channels,
-        new float[3],
-        new float[3],
-        dst,
-        0,
-        scratch);
+    PreprocessPlan plan =
+        PreprocessPlan.builder(format, T, H, W)
+            .yuv(YuvRange.FULL.coefficients())
+            .rowOffsets(rowOffsets)
+            .rows(rowTaps, rowWeights)
+            .columns(colOffsets, colWeights)
+            .channels(channels, new float[3], new float[3])
+            .build();
+    KernelChecks.preprocess(ByteBuffer.allocate(srcSize), plan, dst, 0, scratch);
   }
 
   private void refused(String message) {
@@ -118,6 +111,51 @@ class KernelChecksPreprocessTest {
     refused("output buffer is read-only");
     dst = FloatBuffer.allocate(3 * H * W);
     rowOffsets[0] = -1;
-    refused("the luma samples read bytes -1..24 of a frame of 40 bytes"); // colOffsets all 0 now
+    refused("the luma samples read bytes -1..24, before the frame"); // colOffsets all 0 now
+  }
+
+  @Test
+  void thePlanIsACopyAndSaysWhatAFrameNeeds() {
+    PreprocessPlan plan =
+        PreprocessPlan.builder(format, T, H, W)
+            .yuv(YuvRange.FULL.coefficients())
+            .rowOffsets(rowOffsets)
+            .rows(rowTaps, rowWeights)
+            .columns(colOffsets, colWeights)
+            .channels(channels, new float[3], new float[3])
+            .build();
+    rowTaps[0] = 99; // the caller's array, not the plan's
+    assertEquals(0, plan.rowTaps()[0]);
+    plan.rowTaps()[0] = 99; // a copy again
+    assertEquals(0, plan.rowTaps()[0]);
+    assertEquals(40, plan.sourceBytes());
+    assertEquals(45, plan.outputSize());
+    assertEquals(35, plan.scratchSize());
+    assertEquals(4, plan.rows());
+    assertEquals(3, plan.channelCount());
+    NullPointerException e =
+        assertThrows(
+            NullPointerException.class,
+            () -> PreprocessPlan.builder(format, T, H, W).rowOffsets(rowOffsets).build());
+    assertEquals("yuv", e.getMessage());
+  }
+
+  @Test
+  void theJavaKernelChecksToo() {
+    PreprocessPlan plan =
+        PreprocessPlan.builder(format, T, H, W)
+            .yuv(YuvRange.FULL.coefficients())
+            .rowOffsets(rowOffsets)
+            .rows(rowTaps, rowWeights)
+            .columns(colOffsets, colWeights)
+            .channels(channels, new float[3], new float[3])
+            .build();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JavaImageKernels.instance()
+                    .preprocess(ByteBuffer.allocate(39), plan, dst, 0, scratch));
+    assertEquals("the chroma samples read bytes 32..39 of a frame of 39 bytes", e.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
 /** Running top-k selection over scores arriving in increasing slot order. */
 final class TopK {

@@ -1,23 +1,26 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
 import io.edgessl.image.PixelFormat;
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.ImageKernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
+import io.edgessl.spi.PreprocessPlan;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
- * Argument checks of the {@link Kernels} methods, shared by every implementation: a negative size,
- * a too-small array or an offset past its end throws {@link IllegalArgumentException} naming the
- * values before any kernel reads or writes memory (the facade-checks pattern of Lucene's {@code
- * VectorUtil}). Sizes are computed in {@code long}, so no product can overflow past a check.
+ * Argument checks of the {@link KnnKernels} and {@link ImageKernels} methods, shared by every
+ * implementation: a negative size, a too-small array or an offset past its end throws {@link
+ * IllegalArgumentException} naming the values before any kernel reads or writes memory (the
+ * facade-checks pattern of Lucene's {@code VectorUtil}). Sizes are computed in {@code long}, so no
+ * product can overflow past a check.
  */
 public final class KernelChecks {
   private KernelChecks() {}
 
-  /** Checks the arguments of {@link Kernels#searchPacked}. */
+  /** Checks the arguments of {@link KnnKernels#searchPacked}. */
   public static void searchPacked(
       float[] bank,
       int count,
@@ -63,7 +66,7 @@ public final class KernelChecks {
     outputs(outScores, outSlots, queryCount, k);
   }
 
-  /** Checks the arguments of {@link Kernels#searchPackedInt8}. */
+  /** Checks the arguments of {@link KnnKernels#searchPackedInt8}. */
   public static void searchPackedInt8(
       byte[] bank,
       float[] bankScales,
@@ -124,44 +127,15 @@ public final class KernelChecks {
   }
 
   /**
-   * Checks the arguments of {@link Kernels#preprocess}: every array long enough, every row tap in
-   * {@code [0, rowOffsets.length / 2)} and in the order the contract states (the taps of an output
-   * row consecutive rows, clamped; windows never moving up), every byte a sample reads inside
-   * {@code [0, src.capacity())}, the output inside {@code dst} and writable. Reads each table entry
-   * the call uses once: a few microseconds for a 224 x 224 output, against the hundreds a frame
-   * takes.
+   * Checks the tables of a {@link PreprocessPlan} (called once, when the plan is built): every
+   * array long enough, every channel a component, every row tap in {@code [0, rowOffsets.length /
+   * 2)} and in the order the contract states (the taps of an output row consecutive rows, clamped;
+   * windows never moving up), and no sample before the frame's first byte. Returns the byte ranges
+   * the samples read: {@code {lumaFirst, lumaEnd, chromaFirst, chromaEnd}}, zeros where none.
    */
-  public static void preprocess(
-      ByteBuffer src,
-      PixelFormat format,
-      float[] yuv,
-      int[] rowOffsets,
-      int taps,
-      int outHeight,
-      int[] rowTaps,
-      float[] rowWeights,
-      int outWidth,
-      int[] colOffsets,
-      float[] colWeights,
-      int[] channels,
-      float[] scale,
-      float[] bias,
-      FloatBuffer dst,
-      int dstOffset,
-      float[] scratch) {
-    Objects.requireNonNull(src, "src");
-    Objects.requireNonNull(format, "format");
-    Objects.requireNonNull(rowOffsets, "rowOffsets");
-    Objects.requireNonNull(rowTaps, "rowTaps");
-    Objects.requireNonNull(rowWeights, "rowWeights");
-    Objects.requireNonNull(colOffsets, "colOffsets");
-    Objects.requireNonNull(colWeights, "colWeights");
-    Objects.requireNonNull(channels, "channels");
-    Objects.requireNonNull(scale, "scale");
-    Objects.requireNonNull(bias, "bias");
-    Objects.requireNonNull(dst, "dst");
-    Objects.requireNonNull(scratch, "scratch");
-    int nc = channels.length;
+  public static long[] plan(
+      PixelFormat format, int taps, int outHeight, int outWidth, PlanTables t) {
+    int nc = t.channels().length;
     if (taps < 1 || outHeight < 0 || outWidth < 0 || nc < 1) {
       throw new IllegalArgumentException(
           "invalid preprocessing shape: taps "
@@ -175,25 +149,50 @@ public final class KernelChecks {
               + " (taps and channels must be positive, sizes not negative)");
     }
     for (int c = 0; c < nc; c++) {
-      if (channels[c] < 0 || channels[c] > 3) {
+      if (t.channels()[c] < 0 || t.channels()[c] > 3) {
         throw new IllegalArgumentException(
-            "channel " + c + " names component " + channels[c] + "; components are 0..3");
+            "channel " + c + " names component " + t.channels()[c] + "; components are 0..3");
       }
     }
     if (format.isYuv()) {
-      Objects.requireNonNull(yuv, "yuv");
-      atLeast("yuv coefficients", yuv.length, 6);
+      atLeast("yuv coefficients", t.yuv().length, 6);
     }
     long window = (long) outHeight * taps;
     long colTaps = (long) outWidth * taps;
-    atLeast("rowTaps", rowTaps.length, window);
-    atLeast("rowWeights", rowWeights.length, window);
-    atLeast("colOffsets", colOffsets.length, 2 * colTaps);
-    atLeast("colWeights", colWeights.length, colTaps);
-    atLeast("scale", scale.length, nc);
-    atLeast("bias", bias.length, nc);
-    atLeast("scratch", scratch.length, colTaps * nc + outWidth);
-    long out = (long) nc * outHeight * outWidth;
+    atLeast("rowTaps", t.rowTaps().length, window);
+    atLeast("rowWeights", t.rowWeights().length, window);
+    atLeast("colOffsets", t.colOffsets().length, 2 * colTaps);
+    atLeast("colWeights", t.colWeights().length, colTaps);
+    atLeast("scale", t.scale().length, nc);
+    atLeast("bias", t.bias().length, nc);
+    if ((long) outHeight * outWidth == 0) {
+      return new long[4]; // nothing is read
+    }
+    int rows = t.rowOffsets().length / 2;
+    long[] rowRange = rowTapRange(t.rowOffsets(), rows, taps, outHeight, t.rowTaps());
+    int luma = format.isYuv() || format == PixelFormat.GRAY ? 1 : 3;
+    int chroma = format == PixelFormat.YUYV ? 3 : (format.isYuv() ? 2 : 0);
+    long[] out = new long[4];
+    samples("luma", rowRange[0], rowRange[1], t.colOffsets(), colTaps, 0, luma, out, 0);
+    if (chroma > 0) {
+      samples("chroma", rowRange[2], rowRange[3], t.colOffsets(), colTaps, 1, chroma, out, 2);
+    }
+    return out;
+  }
+
+  /**
+   * Checks the arguments of {@link ImageKernels#preprocess} against its (valid) plan: every byte a
+   * sample reads inside {@code [0, src.capacity())}, the output inside {@code dst} and writable,
+   * the scratch long enough. Constant time: the plan's tables were checked when it was built.
+   */
+  public static void preprocess(
+      ByteBuffer src, PreprocessPlan plan, FloatBuffer dst, int dstOffset, float[] scratch) {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(dst, "dst");
+    Objects.requireNonNull(scratch, "scratch");
+    atLeast("scratch", scratch.length, plan.scratchSize());
+    long out = plan.outputSize();
     if (dstOffset < 0 || dstOffset + out > dst.capacity()) {
       throw new IllegalArgumentException(
           "output of "
@@ -206,16 +205,19 @@ public final class KernelChecks {
     if (dst.isReadOnly()) {
       throw new IllegalArgumentException("output buffer is read-only");
     }
-    if (out == 0) {
-      return; // nothing is read
-    }
-    int rows = rowOffsets.length / 2;
-    long[] rowRange = rowTapRange(rowOffsets, rows, taps, outHeight, rowTaps);
-    int luma = format.isYuv() || format == PixelFormat.GRAY ? 1 : 3;
-    int chroma = format == PixelFormat.YUYV ? 3 : (format.isYuv() ? 2 : 0);
-    samples(src, "luma", rowRange[0], rowRange[1], colOffsets, colTaps, 0, luma);
-    if (chroma > 0) {
-      samples(src, "chroma", rowRange[2], rowRange[3], colOffsets, colTaps, 1, chroma);
+    if (plan.sourceBytes() > src.capacity()) {
+      long[] luma = plan.lumaRange();
+      long[] r = luma[1] > src.capacity() ? luma : plan.chromaRange();
+      throw new IllegalArgumentException(
+          "the "
+              + (r == luma ? "luma" : "chroma")
+              + " samples read bytes "
+              + r[0]
+              + ".."
+              + (r[1] - 1)
+              + " of a frame of "
+              + src.capacity()
+              + " bytes");
     }
   }
 
@@ -273,17 +275,19 @@ public final class KernelChecks {
 
   /**
    * Every row is combined with every column tap, so the positions read span exactly the sums of the
-   * extremes: checks that {@code [rowLo + colLo, rowHi + colHi + bytes)} lies in the frame.
+   * extremes: {@code [rowLo + colLo, rowHi + colHi + bytes)}, stored at {@code out[at], out[at +
+   * 1]}; the first must not be negative.
    */
   private static void samples(
-      ByteBuffer src,
       String what,
       long rowLo,
       long rowHi,
       int[] colOffsets,
       long colTaps,
       int part,
-      int bytes) {
+      int bytes,
+      long[] out,
+      int at) {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
     for (int k = 0; k < colTaps; k++) {
@@ -293,18 +297,12 @@ public final class KernelChecks {
     }
     long first = rowLo + lo;
     long end = rowHi + hi + bytes;
-    if (first < 0 || end > src.capacity()) {
+    if (first < 0) {
       throw new IllegalArgumentException(
-          "the "
-              + what
-              + " samples read bytes "
-              + first
-              + ".."
-              + (end - 1)
-              + " of a frame of "
-              + src.capacity()
-              + " bytes");
+          "the " + what + " samples read bytes " + first + ".." + (end - 1) + ", before the frame");
     }
+    out[at] = first;
+    out[at + 1] = end;
   }
 
   private static void atLeast(String what, long length, long needed) {

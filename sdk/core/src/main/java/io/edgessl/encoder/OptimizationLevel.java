@@ -1,6 +1,10 @@
-package io.edgessl.spi;
+package io.edgessl.encoder;
 
-/** How much a backend rewrites the graph when it opens a session (ONNX Runtime's levels). */
+/**
+ * How much a backend rewrites the graph when it opens a session (ONNX Runtime's levels); chosen
+ * with {@link Encoder.Builder#optimization}, handed to backends in {@code
+ * io.edgessl.spi.SessionOptions}.
+ */
 public enum OptimizationLevel {
   /** None: the graph runs as written (debugging). */
   NONE,

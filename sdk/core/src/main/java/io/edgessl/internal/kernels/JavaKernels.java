@@ -1,13 +1,13 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
-import io.edgessl.spi.Kernels;
+import io.edgessl.spi.KnnKernels;
 import io.edgessl.spi.PackedBank;
 import io.edgessl.spi.PackedInt8Bank;
 import java.util.Arrays;
 
 /**
- * The pure-Java kernels: always available, and the reference that every native kernel is tested
- * against.
+ * The pure-Java k-NN kernels: always available, and the reference that every native kernel is
+ * tested against.
  *
  * <p>k-NN search is a blocked matrix product. For a chunk of queries that stays in cache, each bank
  * block ({@link PackedBank#BLOCK} vectors, transposed) is read once from memory and multiplied with
@@ -23,7 +23,7 @@ import java.util.Arrays;
  * <p>INT8 search ({@link #searchPackedInt8}) has the same structure; its integer dot products are
  * exact, so its scores are those of every other implementation, bit for bit.
  */
-public final class JavaKernels implements Kernels {
+public final class JavaKernels implements KnnKernels {
   /** Queries multiplied together by the micro-kernel. */
   static final int QUERY_TILE = 4;
 

@@ -1,4 +1,4 @@
-package io.edgessl.kernels;
+package io.edgessl.internal.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

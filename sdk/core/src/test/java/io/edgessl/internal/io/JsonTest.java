@@ -1,4 +1,4 @@
-package io.edgessl.io;
+package io.edgessl.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

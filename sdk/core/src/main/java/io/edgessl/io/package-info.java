@@ -1,2 +1,0 @@
-/** File utilities shared by EdgeSSL's file formats. */
-package io.edgessl.io;
