@@ -7,6 +7,7 @@ import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.tools.eval.EvalCommand;
 import io.edgessl.tools.export.ExportCommand;
 import io.edgessl.tools.train.TrainCommand;
+import io.edgessl.train.TrainingFailedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ public final class EdgeSsl implements Runnable {
           PrintWriter err = line.getErr();
           boolean verbose = parseResult.hasMatchedOption("--verbose");
           int code;
-          if (ex instanceof EdgeSslException) {
+          if (ex instanceof EdgeSslException || ex instanceof TrainingFailedException) {
             err.println("edgessl: " + ex.getMessage());
             code = EXIT_FAILURE;
           } else if (ex instanceof IllegalArgumentException) {

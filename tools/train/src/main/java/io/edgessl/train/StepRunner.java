@@ -1,7 +1,5 @@
 package io.edgessl.train;
 
-import io.edgessl.EdgeSslException;
-import io.edgessl.ErrorCode;
 import io.edgessl.train.method.Method;
 import io.edgessl.train.method.StepContext;
 import io.edgessl.train.nn.Ops;
@@ -38,7 +36,7 @@ public final class StepRunner {
    * sizes}); returns the loss before the update.
    *
    * @param wantStd also measure the embedding spread ({@link #lastEmbeddingStd()})
-   * @throws EdgeSslException when the loss is not finite
+   * @throws TrainingFailedException when the loss is not finite
    */
   public double run(
       float[][] batch,
@@ -49,7 +47,7 @@ public final class StepRunner {
       double lr,
       double wd,
       boolean wantStd)
-      throws EdgeSslException {
+      throws TrainingFailedException {
     try (PointerScope scope = new PointerScope()) {
       Tensor[] x = new Tensor[batch.length];
       for (int v = 0; v < batch.length; v++) {
@@ -61,8 +59,8 @@ public final class StepRunner {
       Tensor loss = method.loss(x, ctx);
       double value = loss.item_double();
       if (!Double.isFinite(value)) {
-        throw new EdgeSslException(
-            ErrorCode.TRAINING_FAILED,
+        throw new TrainingFailedException(
+            TrainingFailedException.Reason.DIVERGED,
             String.format(
                 Locale.ROOT,
                 "the loss is %s at epoch %d, step %d: training diverged",

@@ -90,7 +90,7 @@ public final class Trainer {
   }
 
   /** Runs the training; returns where it stopped. */
-  public Result run() throws EdgeSslException {
+  public Result run() throws EdgeSslException, TrainingFailedException {
     Torch.threads(threads);
     EncoderSpec spec = Recipes.encoderSpec(o);
     Map<String, Object> options = o.toJson();
@@ -192,9 +192,9 @@ public final class Trainer {
         double lossValue;
         try {
           lossValue = runner.run(batch, sizes, o.batch, o.channels, ctx, lr, wd, logNow);
-        } catch (EdgeSslException e) {
-          throw new EdgeSslException(
-              e.code(),
+        } catch (TrainingFailedException e) {
+          throw new TrainingFailedException(
+              e.reason(),
               e.getMessage()
                   + "; the last checkpoint is "
                   + outDir.resolve(CHECKPOINT)
@@ -292,9 +292,9 @@ public final class Trainer {
     return method;
   }
 
-  private EdgeSslException collapsed(int epoch, long step, double std) {
-    return new EdgeSslException(
-        ErrorCode.TRAINING_FAILED,
+  private TrainingFailedException collapsed(int epoch, long step, double std) {
+    return new TrainingFailedException(
+        TrainingFailedException.Reason.COLLAPSED,
         String.format(
             Locale.ROOT,
             "training collapsed at epoch %d, step %d: the embeddings' standard deviation across the"

@@ -215,7 +215,8 @@ public final class BenchEncoderCommand implements Callable<Integer> {
       List<Encoder> encoders = new ArrayList<>();
       try {
         for (ImageKernels k : kernels) {
-          encoders.add(Encoder.builder(bundle).threads(t).maxBatch(maxBatch).kernels(k).build());
+          encoders.add(
+              Encoder.builder(bundle).threads(t).maxBatch(maxBatch).kernels(k.name()).build());
         }
         backend = encoders.get(0).backend() + " " + encoders.get(0).precision().id();
         for (int b : batches) {

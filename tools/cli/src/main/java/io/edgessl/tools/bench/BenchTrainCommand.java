@@ -8,6 +8,7 @@ import io.edgessl.train.StepRunner;
 import io.edgessl.train.TrainData;
 import io.edgessl.train.TrainOptions;
 import io.edgessl.train.Trainer;
+import io.edgessl.train.TrainingFailedException;
 import io.edgessl.train.augment.ViewLoader;
 import io.edgessl.train.augment.ViewSpec;
 import io.edgessl.train.bench.Timing;
@@ -122,7 +123,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
           method.encoder().setRandom(new SplittableRandom(~step[0]));
           try {
             runner.run(b, sizes, o.batch, o.channels, ctx, 1e-4, o.weightDecay, false);
-          } catch (EdgeSslException e) {
+          } catch (TrainingFailedException e) {
             throw new IllegalStateException(e.getMessage(), e);
           }
           step[0]++;

@@ -11,6 +11,7 @@ import io.edgessl.train.Recipes;
 import io.edgessl.train.TrainData;
 import io.edgessl.train.TrainOptions;
 import io.edgessl.train.Trainer;
+import io.edgessl.train.TrainingFailedException;
 import io.edgessl.train.nn.Torch;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -87,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws EdgeSslException {
+  public Integer call() throws EdgeSslException, TrainingFailedException {
     PrintWriter out = spec.commandLine().getOut();
     if (threads <= 0 || loaderThreads <= 0) {
       throw new IllegalArgumentException(
