@@ -2,7 +2,6 @@ package io.edgessl.tools;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.bundle.ModelBundle;
-import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.knn.Vote;
 import io.edgessl.tools.cli.DatasetOptions;
@@ -78,12 +77,18 @@ public final class DemoCommand implements Callable<Integer> {
     }
     for (Path bundle : pixelsOnly ? List.<Path>of() : bundles) {
       out.println();
-      out.println("== Encoder: " + bundle + " (trained without labels; ONNX Runtime, FP32)");
+      // The bundle's default precision: FP32 for the default model, which also carries INT8
+      // (0.11 point lower top-1) and FP16 (docs/BENCHMARKS.md).
+      Encoder encoder = Encoder.builder(ModelBundle.open(bundle)).maxBatch(64).build();
+      out.println(
+          "== Encoder: "
+              + bundle
+              + " (trained without labels; "
+              + (encoder.backend().equals("onnxruntime") ? "ONNX Runtime" : encoder.backend())
+              + ", "
+              + encoder.precision().id().toUpperCase(java.util.Locale.ROOT)
+              + ")");
       out.flush();
-      // FP32, as printed: the default model also carries INT8 and FP16, and "fastest" would pick
-      // INT8 on a CPU with VNNI (0.11 point lower top-1; docs/BENCHMARKS.md).
-      Encoder encoder =
-          Encoder.builder(ModelBundle.open(bundle)).precision(Precision.FP32).maxBatch(64).build();
       try (ImageFeatures features = new EncoderFeatures(encoder)) {
         KnnEval.Run run =
             KnnEval.run(features, train, test, settings, threads, TerminalProgress.SINK);
