@@ -45,7 +45,8 @@ class ReadmeExampleTest {
   static KnnClassifier example(Path model, Path bank, List<Example> examples, List<byte[]> camera)
       throws EdgeSslException {
     // README:begin
-    try (Encoder encoder = Encoder.open(ModelBundle.open(model))) { // ONNX Runtime; FP32, the default
+    try (Encoder encoder =
+        Encoder.open(ModelBundle.open(model))) { // ONNX Runtime; FP32, the default
       KnnClassifier classifier =
           KnnClassifier.builder(encoder.dimension()) // 6272 for this model
               .k(20)
@@ -69,7 +70,8 @@ class ReadmeExampleTest {
 
   @Test
   void readmeShowsThisCode() throws IOException {
-    List<String> code = region(Files.readAllLines(Path.of("src/test/java/io/edgessl/ort/ReadmeExampleTest.java")));
+    List<String> code =
+        region(Files.readAllLines(Path.of("src/test/java/io/edgessl/ort/ReadmeExampleTest.java")));
     List<String> readme = Files.readAllLines(ROOT.resolve("README.md"));
     int start = readme.indexOf("Path bank = Path.of(\"enrolled.knn\");");
     assertTrue(start > 0, "README: the SDK example's first lines");
@@ -77,7 +79,8 @@ class ReadmeExampleTest {
     for (int i = start + 1; !readme.get(i).equals("```"); i++) {
       block.add(readme.get(i));
     }
-    assertEquals(code, block, "README's SDK example differs from ReadmeExampleTest's README region");
+    assertEquals(
+        code, block, "README's SDK example differs from ReadmeExampleTest's README region");
   }
 
   @Test
@@ -119,7 +122,9 @@ class ReadmeExampleTest {
         Frame frame = Frame.builder(PixelFormat.GRAY, 28, 28).pixels(test[i]).build();
         Prediction again = restored.classify(encoder.embed(frame));
         assertEquals(
-            again.label() + " " + again.score(0), lines[i], "the restored classifier answers alike");
+            again.label() + " " + again.score(0),
+            lines[i],
+            "the restored classifier answers alike");
         right += again.label().equals(CLASSES[testLabels[i]]) ? 1 : 0;
       }
     }

@@ -5,14 +5,13 @@ import io.edgessl.ErrorCode;
 import io.edgessl.knn.Vote;
 import io.edgessl.train.augment.ViewLoader;
 import io.edgessl.train.augment.ViewSpec;
+import io.edgessl.train.config.OptimConfig;
+import io.edgessl.train.config.RunConfig;
 import io.edgessl.train.eval.KnnEval;
 import io.edgessl.train.eval.ModelFeatures;
 import io.edgessl.train.method.Method;
-import io.edgessl.train.method.Methods;
 import io.edgessl.train.method.StepContext;
 import io.edgessl.train.model.EncoderSpec;
-import io.edgessl.train.model.ResNet;
-import io.edgessl.train.model.VisionTransformer;
 import io.edgessl.train.nn.Torch;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ public final class Trainer {
   /** File name of the log. */
   public static final String LOG = "train.jsonl";
 
-  private final TrainOptions o;
+  private final TrainConfig c;
   private final Progress progress;
   private final TrainData data;
   private final Path outDir;
@@ -61,13 +60,13 @@ public final class Trainer {
   public record Result(long steps, int epochs, Double lastKnnTop1, Path checkpoint) {}
 
   /**
-   * @param o resolved options
+   * @param c the run's config
    * @param stopAtEpoch stop after this many epochs (the schedules still span {@code o.epochs}), or
    *     null
    * @param resume the checkpoint to continue from, or null for a new run
    */
   public Trainer(
-      TrainOptions o,
+      TrainConfig c,
       TrainData data,
       Path outDir,
       int threads,
@@ -77,7 +76,7 @@ public final class Trainer {
       String commit,
       PrintWriter out,
       Progress progress) {
-    this.o = o;
+    this.c = c;
     this.data = data;
     this.outDir = outDir;
     this.threads = threads;
@@ -92,17 +91,19 @@ public final class Trainer {
   /** Runs the training; returns where it stopped. */
   public Result run() throws EdgeSslException, TrainingFailedException {
     Torch.threads(threads);
-    EncoderSpec spec = Recipes.encoderSpec(o);
-    Map<String, Object> options = o.toJson();
-    Method method = buildMethod(o, spec);
+    EncoderSpec spec = c.encoderSpec();
+    Map<String, Object> options = c.toJson();
+    OptimConfig o = c.optim();
+    RunConfig run = c.run();
+    Method method = c.createMethod();
     Map<String, Tensor> params = method.student().parameters();
-    AdamW opt = new AdamW(params, o.betas.get(0), o.betas.get(1), 1e-8);
+    AdamW opt = new AdamW(params, o.betas().get(0), o.betas().get(1), 1e-8);
     Map<String, Tensor> state = new LinkedHashMap<>(method.state());
     opt.state().forEach((k, v) -> state.put("optim." + k, v));
 
-    List<ViewSpec> views = Recipes.views(o);
-    float[] mean = floats(o.mean);
-    float[] std = floats(o.std);
+    List<ViewSpec> views = c.views();
+    float[] mean = c.data().meanFloats();
+    float[] std = c.data().stdFloats();
     long startStep = 0;
     TrainLog log;
     if (resume != null) {
@@ -116,19 +117,15 @@ public final class Trainer {
     }
     try (log;
         ViewLoader loader =
-            new ViewLoader(data.train(), views, mean, std, o.batch, o.seed, loaderThreads)) {
+            new ViewLoader(data.train(), views, mean, std, o.batch(), run.seed(), loaderThreads)) {
       int spe = loader.stepsPerEpoch();
       int[] sizes = views.stream().mapToInt(ViewSpec::size).toArray();
-      StepRunner runner = new StepRunner(method, opt, o.clipGrad, o.clipMode);
-      long total = (long) o.epochs * spe;
-      double peakLr = o.lr * o.batch / 256.0;
-      Schedule lrs = new Schedule(peakLr, o.minLr, total, (long) o.warmupEpochs * spe, 0);
-      Schedule wds = Schedule.cosine(o.weightDecay, o.weightDecayEnd, total);
-      Schedule moms =
-          o.method.equals("mocov2")
-              ? Schedule.constant(o.momentumTeacher, total)
-              : Schedule.cosine(o.momentumTeacher, 1, total);
-      int lastEpoch = stopAtEpoch != null ? Math.min(stopAtEpoch, o.epochs) : o.epochs;
+      StepRunner runner = new StepRunner(method, opt, o.clipGrad(), o.clipMode());
+      long total = (long) o.epochs() * spe;
+      Schedule lrs = new Schedule(o.peakLr(), o.minLr(), total, (long) o.warmupEpochs() * spe, 0);
+      Schedule wds = Schedule.cosine(o.weightDecay(), o.weightDecayEnd(), total);
+      Schedule moms = method.momentumSchedule(o.momentumTeacher(), total);
+      int lastEpoch = stopAtEpoch != null ? Math.min(stopAtEpoch, o.epochs()) : o.epochs();
       long end = (long) lastEpoch * spe;
 
       Map<String, Object> start = new LinkedHashMap<>();
@@ -149,13 +146,13 @@ public final class Trainer {
           Locale.ROOT,
           "%s %s: %s, %,d parameters; %,d images, %d views each, %d steps/epoch, %d epochs%n",
           resume != null ? "resuming at step " + startStep + " of" : "training",
-          o.method,
+          c.method(),
           spec.describe(),
           method.encoder().parameterCount(),
           data.train().count(),
           views.size(),
           spe,
-          o.epochs);
+          o.epochs());
       out.println("data: " + data.train().name());
       if (data.monitorNote() != null) {
         out.println("k-NN monitor " + data.monitorNote());
@@ -173,7 +170,7 @@ public final class Trainer {
         int epoch = (int) (step / spe);
         int it = (int) (step % spe);
         if (epochTask == null) {
-          epochTask = progress.start("epoch " + (epoch + 1) + "/" + o.epochs, spe);
+          epochTask = progress.start("epoch " + (epoch + 1) + "/" + o.epochs(), spe);
           epochTask.step(it);
         }
         float[][] batch = loader.load(epoch, it);
@@ -184,14 +181,12 @@ public final class Trainer {
                 epoch,
                 step,
                 moms.at(step),
-                Schedule.teacherTemp(
-                    o.warmupTeacherTemp, o.teacherTemp, o.warmupTeacherTempEpochs, epoch),
-                new SplittableRandom(ViewLoader.mix(o.seed, step, 2)));
-        method.encoder().setRandom(new SplittableRandom(ViewLoader.mix(o.seed, step, 1)));
-        boolean logNow = (step + 1) % o.logEvery == 0 || it == spe - 1;
+                new SplittableRandom(ViewLoader.mix(run.seed(), step, 2)));
+        method.encoder().setRandom(new SplittableRandom(ViewLoader.mix(run.seed(), step, 1)));
+        boolean logNow = (step + 1) % run.logEvery() == 0 || it == spe - 1;
         double lossValue;
         try {
-          lossValue = runner.run(batch, sizes, o.batch, o.channels, ctx, lr, wd, logNow);
+          lossValue = runner.run(batch, sizes, o.batch(), c.data().channels(), ctx, lr, wd, logNow);
         } catch (TrainingFailedException e) {
           throw new TrainingFailedException(
               e.reason(),
@@ -204,7 +199,7 @@ public final class Trainer {
         double embedStd = runner.lastEmbeddingStd();
         lossSum += lossValue;
         lossCount++;
-        imagesSince += o.batch;
+        imagesSince += o.batch();
         epochTask.step(1);
         if (logNow) {
           double secs = (System.nanoTime() - t0) / 1e9;
@@ -217,9 +212,7 @@ public final class Trainer {
           r.put("lr", lr);
           r.put("wd", wd);
           r.put("momentum", ctx.momentum());
-          if (o.method.equals("dino")) {
-            r.put("teacher_temp", ctx.teacherTemp());
-          }
+          r.putAll(method.stepLog(ctx));
           r.put("embed_std", Double.isNaN(embedStd) ? null : embedStd);
           new java.util.TreeMap<>(runner.lastStats()).forEach(r::put);
           r.put("images_per_s", imagesSince / secs);
@@ -229,8 +222,8 @@ public final class Trainer {
           imagesSince = 0;
           t0 = System.nanoTime();
           // The collapse guard watches after the first epoch: a fresh ViT's [CLS] varies little.
-          if (epoch >= 1 && !Double.isNaN(embedStd) && embedStd < o.collapseStd) {
-            if (++lowStd >= o.collapsePatience) {
+          if (epoch >= 1 && !Double.isNaN(embedStd) && embedStd < run.collapseStd()) {
+            if (++lowStd >= run.collapsePatience()) {
               throw collapsed(epoch, step + 1, embedStd);
             }
           } else {
@@ -243,12 +236,12 @@ public final class Trainer {
           epochTask = null;
           int done = epoch + 1;
           if (data.bank() != null
-              && o.knnEvery > 0
-              && (done % o.knnEvery == 0 || done == lastEpoch)) {
+              && run.knnEvery() > 0
+              && (done % run.knnEvery() == 0 || done == lastEpoch)) {
             lastKnn = monitor(method, log, done, step + 1, mean[0], std[0]);
           }
           save(method, opt, spec, done, step + 1, options);
-          if (o.keepEvery > 0 && done % o.keepEvery == 0) {
+          if (run.keepEvery() > 0 && done % run.keepEvery() == 0) {
             keepCopy(done);
           }
           Charts.write(outDir, TrainLog.read(log.file()));
@@ -256,10 +249,10 @@ public final class Trainer {
               Locale.ROOT,
               "epoch %d/%d done, checkpoint %s%n",
               done,
-              o.epochs,
+              o.epochs(),
               outDir.resolve(CHECKPOINT));
           out.flush();
-        } else if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0) {
+        } else if (run.checkpointEvery() > 0 && (step + 1) % run.checkpointEvery() == 0) {
           save(method, opt, spec, epoch, step + 1, options);
         }
       }
@@ -270,26 +263,10 @@ public final class Trainer {
       stop.put("event", "stop");
       stop.put("step", end);
       stop.put("time", Instant.now().toString());
-      stop.put("finished", lastEpoch == o.epochs);
+      stop.put("finished", lastEpoch == o.epochs());
       log.write(stop);
       return new Result(end, lastEpoch, lastKnn, outDir.resolve(CHECKPOINT));
     }
-  }
-
-  /**
-   * The method the resolved options describe, its encoders set up for speed (fused attention,
-   * channels-last) as asked.
-   */
-  public static Method buildMethod(TrainOptions o, EncoderSpec spec) {
-    Method method = Methods.create(o.method, spec, o.seed, o.toJson());
-    for (var e : List.of(method.encoder(), method.evalEncoder())) {
-      if (e instanceof VisionTransformer v) {
-        v.setFusedAttention(o.fusedAttention);
-      } else if (e instanceof ResNet r) {
-        r.setChannelsLast(o.channelsLast);
-      }
-    }
-    return method;
   }
 
   private TrainingFailedException collapsed(int epoch, long step, double std) {
@@ -305,21 +282,21 @@ public final class Trainer {
             epoch + 1,
             step,
             std,
-            o.collapseStd,
-            o.collapsePatience,
+            c.run().collapseStd(),
+            c.run().collapsePatience(),
             outDir.resolve(CHECKPOINT)));
   }
 
   private Double monitor(Method method, TrainLog log, int epoch, long step, float mean, float std)
       throws EdgeSslException {
     long t = System.nanoTime();
-    ModelFeatures f = new ModelFeatures(o.method, method.evalEncoder(), mean, std);
+    ModelFeatures f = new ModelFeatures(c.method(), method.evalEncoder(), mean, std);
     KnnEval.Run run =
         KnnEval.run(
             f,
             data.bank(),
             data.queries(),
-            List.of(new KnnEval.Setting(o.knnK, o.knnT, Vote.DINO)),
+            List.of(new KnnEval.Setting(c.run().knnK(), c.run().knnT(), Vote.DINO)),
             1,
             progress);
     double top1 = run.results().get(0).report().top1();
@@ -329,8 +306,8 @@ public final class Trainer {
     r.put("epoch", epoch);
     r.put("top1", top1);
     r.put("top5", run.results().get(0).report().top5());
-    r.put("k", o.knnK);
-    r.put("t", o.knnT);
+    r.put("k", c.run().knnK());
+    r.put("t", c.run().knnT());
     r.put("bank", data.bank().count());
     r.put("queries", data.queries().count());
     r.put("seconds", (System.nanoTime() - t) / 1e9);
@@ -340,7 +317,7 @@ public final class Trainer {
         "epoch %d: k-NN monitor top-1 %.2f%% (k %d, bank %,d, %,d held-out queries)%n",
         epoch,
         100 * top1,
-        o.knnK,
+        c.run().knnK(),
         data.bank().count(),
         data.queries().count());
     return top1;
@@ -357,26 +334,17 @@ public final class Trainer {
     Map<String, Tensor> tensors = new LinkedHashMap<>(method.state());
     opt.state().forEach((k, v) -> tensors.put("optim." + k, v));
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("method", o.method);
+    meta.put("method", c.method());
     meta.put("epoch", epochsDone);
     meta.put("step", step);
     meta.put("time", Instant.now().toString());
     meta.put("commit", commit);
     meta.put("torch", Torch.version());
     meta.put("encoder", spec.toJson());
-    meta.put("eval_encoder", evalPrefix(o.method));
+    meta.put("eval_encoder", c.type().evalPrefix());
     meta.put("options", options);
     meta.put("optimizer_steps", opt.steps());
     Checkpoint.save(outDir.resolve(CHECKPOINT), meta, tensors);
-  }
-
-  /** Where a checkpoint keeps the backbone that evaluation uses. */
-  public static String evalPrefix(String method) {
-    return switch (method) {
-      case "dino" -> "teacher.backbone.";
-      case "mocov3" -> "momentum.backbone.";
-      default -> "student.backbone.";
-    };
   }
 
   private void keepCopy(int epoch) throws EdgeSslException {
@@ -387,13 +355,5 @@ public final class Trainer {
     } catch (java.io.IOException e) {
       throw new EdgeSslException(ErrorCode.IO, "cannot copy " + src + " to " + dst + ": " + e, e);
     }
-  }
-
-  private static float[] floats(List<Double> l) {
-    float[] f = new float[l.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = l.get(i).floatValue();
-    }
-    return f;
   }
 }

@@ -2,16 +2,17 @@ package io.edgessl.tools.bench;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.tools.cli.TerminalProgress;
+import io.edgessl.tools.train.TrainFlags;
 import io.edgessl.train.AdamW;
-import io.edgessl.train.Recipes;
 import io.edgessl.train.StepRunner;
+import io.edgessl.train.TrainConfig;
 import io.edgessl.train.TrainData;
-import io.edgessl.train.TrainOptions;
-import io.edgessl.train.Trainer;
 import io.edgessl.train.TrainingFailedException;
 import io.edgessl.train.augment.ViewLoader;
 import io.edgessl.train.augment.ViewSpec;
 import io.edgessl.train.bench.Timing;
+import io.edgessl.train.config.OptimConfig;
+import io.edgessl.train.config.RunConfig;
 import io.edgessl.train.method.Method;
 import io.edgessl.train.method.StepContext;
 import io.edgessl.train.model.EncoderSpec;
@@ -64,7 +65,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
-  @Mixin TrainOptions options;
+  @Mixin TrainFlags flags;
 
   @Spec CommandSpec spec;
 
@@ -75,26 +76,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
           "--threads, --steps, --runs must be positive and --warmup not negative");
     }
     PrintWriter out = spec.commandLine().getOut();
-    TrainOptions o = options;
-    o.knnEvery = o.knnEvery == null ? 0 : o.knnEvery;
-    Recipes.resolve(o);
+    TrainConfig c = TrainConfig.resolve(flags.overrides().setIfAbsent(RunConfig.KNN_EVERY, 0));
+    OptimConfig o = c.optim();
+    int channels = c.data().channels();
     Torch.threads(threads);
-    TrainData data = TrainData.load(o, 1);
-    EncoderSpec es = Recipes.encoderSpec(o);
-    Method method = Trainer.buildMethod(o, es);
-    AdamW opt = new AdamW(method.student().parameters(), o.betas.get(0), o.betas.get(1), 1e-8);
-    StepRunner runner = new StepRunner(method, opt, o.clipGrad, o.clipMode);
-    List<ViewSpec> views = Recipes.views(o);
+    TrainData data = TrainData.load(c, 1);
+    EncoderSpec es = c.encoderSpec();
+    Method method = c.createMethod();
+    AdamW opt = new AdamW(method.student().parameters(), o.betas().get(0), o.betas().get(1), 1e-8);
+    StepRunner runner = new StepRunner(method, opt, o.clipGrad(), o.clipMode());
+    List<ViewSpec> views = c.views();
     int[] sizes = views.stream().mapToInt(ViewSpec::size).toArray();
-    float[] mean = new float[o.channels];
-    float[] std = new float[o.channels];
-    for (int c = 0; c < o.channels; c++) {
-      mean[c] = o.mean.get(c).floatValue();
-      std[c] = o.std.get(c).floatValue();
-    }
+    float[] mean = c.data().meanFloats();
+    float[] std = c.data().stdFloats();
     float[][] batch;
     double[] loaderSecs;
-    try (ViewLoader loader = new ViewLoader(data.train(), views, mean, std, o.batch, o.seed, 1)) {
+    try (ViewLoader loader =
+        new ViewLoader(data.train(), views, mean, std, o.batch(), c.run().seed(), 1)) {
       batch = loader.load(0, 0);
       // The augmentation pipeline alone, one thread: batches per second.
       int n = Math.max(1, Math.min(10, loader.stepsPerEpoch()));
@@ -118,11 +116,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Runnable one =
         () -> {
           StepContext ctx =
-              new StepContext(
-                  0, step[0], o.momentumTeacher, o.teacherTemp, new SplittableRandom(step[0]));
+              new StepContext(0, step[0], o.momentumTeacher(), new SplittableRandom(step[0]));
           method.encoder().setRandom(new SplittableRandom(~step[0]));
           try {
-            runner.run(b, sizes, o.batch, o.channels, ctx, 1e-4, o.weightDecay, false);
+            runner.run(b, sizes, o.batch(), channels, ctx, 1e-4, o.weightDecay(), false);
           } catch (TrainingFailedException e) {
             throw new IllegalStateException(e.getMessage(), e);
           }
@@ -148,8 +145,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "  method    %s, batch %d, %d views per image (sizes %s)%n",
-        o.method,
-        o.batch,
+        c.method(),
+        o.batch(),
         views.size(),
         java.util.Arrays.toString(sizes));
     out.printf(
@@ -167,11 +164,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         steps,
         1e3 * Timing.min(secs) / steps,
         1e3 * Timing.max(secs) / steps);
-    out.printf(Locale.ROOT, "  training  %.1f images/s%n", o.batch / perStep);
+    out.printf(Locale.ROOT, "  training  %.1f images/s%n", o.batch() / perStep);
     out.printf(
         Locale.ROOT,
         "  augment   %.0f images/s on one Java thread (%.1f%% of a step's time)%n",
-        o.batch / Timing.median(loaderSecs),
+        o.batch() / Timing.median(loaderSecs),
         100 * Timing.median(loaderSecs) / perStep);
     out.flush();
     return 0;

@@ -5,7 +5,6 @@ import io.edgessl.tools.cli.DatasetOptions;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.TrainedEncoder;
 import io.edgessl.train.data.LabelledImages;
-import io.edgessl.train.eval.KnnEval;
 import io.edgessl.train.eval.LinearProbe;
 import io.edgessl.train.eval.ModelFeatures;
 import io.edgessl.train.nn.Torch;
@@ -13,8 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,8 +104,8 @@ public final class LinearEvalCommand implements Callable<Integer> {
         new ModelFeatures(te.name(), te.encoder(), te.mean()[0], te.std()[0], lastBlocks, avgPool);
     int dim = f.dimension();
     long t0 = System.nanoTime();
-    float[] xTrain = embed(f, train);
-    float[] xTest = embed(f, test);
+    float[] xTrain = LinearProbe.embed(f, train, TerminalProgress.SINK);
+    float[] xTest = LinearProbe.embed(f, test, TerminalProgress.SINK);
     double embedSecs = (System.nanoTime() - t0) / 1e9;
     out.printf(Locale.ROOT, "EdgeSSL linear probe (DINO recipe, frozen features)%n");
     out.printf(
@@ -164,20 +161,5 @@ public final class LinearEvalCommand implements Callable<Integer> {
         (System.nanoTime() - t1) / 1e9);
     out.flush();
     return 0;
-  }
-
-  private float[] embed(ModelFeatures f, LabelledImages d) throws EdgeSslException {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      float[][] rows = KnnEval.embedAll(f, d, pool, 1, TerminalProgress.SINK);
-      int dim = f.dimension();
-      float[] x = new float[rows.length * dim];
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(rows[i], 0, x, i * dim, dim);
-      }
-      return x;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -7,9 +7,8 @@ import io.edgessl.internal.io.Json;
 import io.edgessl.tools.cli.TerminalProgress;
 import io.edgessl.train.Checkpoint;
 import io.edgessl.train.GitInfo;
-import io.edgessl.train.Recipes;
+import io.edgessl.train.TrainConfig;
 import io.edgessl.train.TrainData;
-import io.edgessl.train.TrainOptions;
 import io.edgessl.train.Trainer;
 import io.edgessl.train.TrainingFailedException;
 import io.edgessl.train.nn.Torch;
@@ -83,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
           "Stop after epoch E (checkpointed) although the schedules span --epochs: a run in parts.")
   Integer stopAtEpoch;
 
-  @Mixin TrainOptions options;
+  @Mixin TrainFlags flags;
 
   @Spec CommandSpec spec;
 
@@ -97,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (stopAtEpoch != null && stopAtEpoch <= 0) {
       throw new IllegalArgumentException("--stop-at-epoch must be positive: " + stopAtEpoch);
     }
-    TrainOptions o;
+    TrainConfig c;
     Checkpoint.Reader ckpt = null;
     Path dir;
     if (resume != null) {
@@ -108,28 +107,17 @@ public final class TrainCommand implements Callable<Integer> {
       Path file = Files.isDirectory(resume) ? resume.resolve(Trainer.CHECKPOINT) : resume;
       dir = file.toAbsolutePath().getParent();
       ckpt = Checkpoint.open(file);
-      o = TrainOptions.fromJson((Map<?, ?>) ckpt.meta().get("options"));
-      List<String> changed = new ArrayList<>();
-      for (String n : options.setNames()) {
-        if (!TrainOptions.RUNTIME.contains(n)) {
-          changed.add(TrainOptions.optionName(n));
-        }
-      }
-      if (!changed.isEmpty()) {
+      try {
+        c = TrainConfig.resume((Map<?, ?>) ckpt.meta().get("options"), flags.overrides());
+      } catch (RuntimeException e) {
         ckpt.close();
-        throw new IllegalArgumentException(
-            "a resumed run keeps the options it was started with; cannot change "
-                + String.join(", ", changed)
-                + " (start a new run with --out instead)");
+        throw e;
       }
-      o.overlay(options);
-      Recipes.resolve(o);
     } else {
       if (outDir == null) {
         throw new IllegalArgumentException("--out DIR is required (or --resume DIR)");
       }
-      o = options;
-      Recipes.resolve(o);
+      c = TrainConfig.resolve(flags.overrides());
       dir = outDir.toAbsolutePath();
       if (Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
         throw new IllegalArgumentException(
@@ -141,13 +129,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
     try {
       String commit = GitInfo.commit();
-      printHeader(out, commit, o, dir);
+      printHeader(out, commit, c, dir);
       // The data is read before any model is built: a bad directory fails here.
-      TrainData data = TrainData.load(o, Math.max(threads, loaderThreads));
-      if (o.batch > data.train().count()) {
+      TrainData data = TrainData.load(c, Math.max(threads, loaderThreads));
+      int batch = c.optim().batch();
+      if (batch > data.train().count()) {
         throw new IllegalArgumentException(
             "--batch "
-                + o.batch
+                + batch
                 + " is larger than the "
                 + data.train().count()
                 + " training images");
@@ -159,11 +148,11 @@ public final class TrainCommand implements Callable<Integer> {
           throw new EdgeSslException(
               ErrorCode.IO, "cannot create " + dir + ": " + e.getMessage(), e);
         }
-        writeCommand(dir, commit, o);
+        writeCommand(dir, commit, c);
       }
       Trainer t =
           new Trainer(
-              o,
+              c,
               data,
               dir,
               threads,
@@ -178,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
           Locale.ROOT,
           "stopped after epoch %d of %d (step %,d)%s; checkpoint %s, log %s%n",
           r.epochs(),
-          o.epochs,
+          c.optim().epochs(),
           r.steps(),
           r.lastKnnTop1() != null
               ? String.format(Locale.ROOT, ", k-NN monitor %.2f%%", 100 * r.lastKnnTop1())
@@ -194,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private void printHeader(PrintWriter out, String commit, TrainOptions o, Path dir) {
+  private void printHeader(PrintWriter out, String commit, TrainConfig c, Path dir) {
     out.printf(
         Locale.ROOT, "edgessl train, commit %s, libtorch presets %s%n", commit, Torch.version());
     out.printf(
@@ -204,7 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
         threads,
         loaderThreads,
         stopAtEpoch != null ? " --stop-at-epoch " + stopAtEpoch : "");
-    for (Map.Entry<String, Object> e : o.toJson().entrySet()) {
+    for (Map.Entry<String, Object> e : c.toJson().entrySet()) {
       out.printf(Locale.ROOT, "  --%s %s%n", e.getKey().replace('_', '-'), format(e.getValue()));
     }
     out.flush();
@@ -220,11 +209,10 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** Writes OUT/command.json: the resolved options and commit, for provenance. */
-  private static void writeCommand(Path dir, String commit, TrainOptions o)
-      throws EdgeSslException {
+  private static void writeCommand(Path dir, String commit, TrainConfig c) throws EdgeSslException {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("commit", commit);
-    m.put("options", o.toJson());
+    m.put("options", c.toJson());
     Path f = dir.resolve("command.json");
     try {
       AtomicFiles.write(f, Json.writePretty(m).getBytes(StandardCharsets.UTF_8));

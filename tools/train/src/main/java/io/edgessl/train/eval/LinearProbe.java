@@ -1,9 +1,14 @@
 package io.edgessl.train.eval;
 
+import io.edgessl.EdgeSslException;
+import io.edgessl.train.Progress;
 import io.edgessl.train.augment.ViewLoader;
+import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.nn.Init;
 import io.edgessl.train.nn.Ops;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -16,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
  * eval_linear.py}): weights normal(0, 0.01), bias 0; SGD with momentum 0.9 and no weight decay;
  * learning rate {@code lr * batch / 256} on a cosine to 0 over the epochs (stepped per epoch, as
  * {@code CosineAnnealingLR}); cross-entropy. Features are given (computed once, see {@link
- * LinearEvalCommand}); batches are drawn from a permutation per epoch seeded by (seed, epoch).
+ * #embed}); batches are drawn from a permutation per epoch seeded by (seed, epoch).
  */
 public final class LinearProbe {
   private final int dim;
@@ -105,6 +110,26 @@ public final class LinearProbe {
     p.sub_(buf, new Scalar(lr));
   }
 
+  /**
+   * The features of every image of {@code d} by {@code f}, row-major [N, dim], on one thread (what
+   * the probe trains on: computed once from the unaugmented images).
+   */
+  public static float[] embed(ImageFeatures f, LabelledImages d, Progress progress)
+      throws EdgeSslException {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      float[][] rows = KnnEval.embedAll(f, d, pool, 1, progress);
+      int dim = f.dimension();
+      float[] x = new float[rows.length * dim];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(rows[i], 0, x, i * dim, dim);
+      }
+      return x;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Top-1 accuracy on {@code x} [N, dim] with labels {@code y}. */
   public double accuracy(float[] x, int[] y) {
     int n = y.length;
@@ -118,19 +143,24 @@ public final class LinearProbe {
         Tensor logits = torch.linear(Ops.fromFloats(part, b, dim), weight, Ops.opt(bias));
         float[] l = Ops.toFloats(logits);
         for (int i = 0; i < b; i++) {
-          int best = 0;
-          for (int c = 1; c < classes; c++) {
-            if (l[i * classes + c] > l[i * classes + best]) {
-              best = c;
-            }
-          }
-          if (best == y[from + i]) {
+          if (argmax(l, i * classes, classes) == y[from + i]) {
             correct++;
           }
         }
       }
     }
     return (double) correct / n;
+  }
+
+  /** The index of the largest of {@code v[from .. from + n)}, relative to {@code from}. */
+  static int argmax(float[] v, int from, int n) {
+    int best = 0;
+    for (int c = 1; c < n; c++) {
+      if (v[from + c] > v[from + best]) {
+        best = c;
+      }
+    }
+    return best;
   }
 
   static int[] permutation(int n, long seed) {

@@ -23,9 +23,10 @@ import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
 import io.edgessl.spi.TensorSpec;
 import io.edgessl.train.Checkpoint;
+import io.edgessl.train.TrainConfig;
 import io.edgessl.train.TrainData;
-import io.edgessl.train.TrainOptions;
 import io.edgessl.train.TrainedEncoder;
+import io.edgessl.train.config.DataConfig;
 import io.edgessl.train.data.ImageSet;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
@@ -163,13 +164,11 @@ public final class Exporter {
     graph.producer("edgessl export", String.valueOf(meta.get("commit")));
     byte[] onnx = graph.toBytes();
 
-    TrainOptions opts = TrainOptions.fromJson((Map<?, ?>) meta.get("options"));
-    String trainedOn = data(opts);
-    if (o.data() != null) {
-      opts.data = o.data();
-    }
-    opts.knnEvery = 0;
-    ImageSet train = TrainData.load(opts, o.threads()).train();
+    DataConfig trained = TrainConfig.fromJson((Map<?, ?>) meta.get("options")).data();
+    String trainedOn = data(trained);
+    ImageSet train =
+        TrainData.load(o.data() != null ? trained.withData(o.data()) : trained, null, o.threads())
+            .train();
     int n = Math.min(o.parityImages(), train.count());
     float[] x = inputs(train, n, t.mean(), t.std(), size);
     Parity p = parity(enc, pooling, onnx, checkpoint + " exported", x, n, c, size, o.threads());
@@ -448,12 +447,12 @@ public final class Exporter {
   /**
    * What the run trained on, e.g. {@code fashion-mnist/train} or {@code folder photos, first 500}.
    */
-  private static String data(TrainOptions o) {
-    String d =
-        o.dataset.equals("fashion-mnist")
+  private static String data(DataConfig d) {
+    String s =
+        d.dataset().equals("fashion-mnist")
             ? "fashion-mnist/train"
-            : o.dataset + " " + (o.data == null ? "?" : o.data.getFileName());
-    return o.trainLimit != null ? d + ", first " + o.trainLimit : d;
+            : d.dataset() + " " + (d.data() == null ? "?" : d.data().getFileName());
+    return d.trainLimit() != null ? s + ", first " + d.trainLimit() : s;
   }
 
   private static String join(int[] v) {

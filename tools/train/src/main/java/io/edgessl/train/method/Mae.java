@@ -1,13 +1,19 @@
 package io.edgessl.train.method;
 
+import io.edgessl.train.TrainConfig;
+import io.edgessl.train.config.AugmentConfig;
+import io.edgessl.train.config.EncoderConfig;
+import io.edgessl.train.config.Key;
+import io.edgessl.train.config.OptimConfig;
+import io.edgessl.train.config.Overrides;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
 import io.edgessl.train.model.MaeDecoder;
 import io.edgessl.train.model.VisionTransformer;
-import io.edgessl.train.nn.Group;
 import io.edgessl.train.nn.Init;
-import io.edgessl.train.nn.Layer;
 import io.edgessl.train.nn.Ops;
+import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -18,25 +24,88 @@ import org.bytedeco.pytorch.Tensor;
  * generator (MAE's {@code random_masking}: the patches with the lowest noise are kept).
  */
 public final class Mae extends Method {
-  private final Group student = new Group();
+  public static final Key<Double> MASK_RATIO = Key.real("mask_ratio");
+  public static final Key<Boolean> NORM_PIX_LOSS = Key.bool("norm_pix_loss");
+  public static final Key<Integer> DECODER_DIM = Key.integer("decoder_dim");
+  public static final Key<Integer> DECODER_DEPTH = Key.integer("decoder_depth");
+  public static final Key<Integer> DECODER_HEADS = Key.integer("decoder_heads");
+
+  /**
+   * MAE's knobs ({@code models_mae.py}): 75% of the patches masked, per-patch normalized targets, a
+   * decoder of 8 blocks, width 512, 16 heads.
+   */
+  public record Config(
+      double maskRatio, boolean normPixLoss, int decoderDim, int decoderDepth, int decoderHeads)
+      implements MethodConfig {
+    static final List<Key<?>> KEYS =
+        List.of(MASK_RATIO, NORM_PIX_LOSS, DECODER_DIM, DECODER_DEPTH, DECODER_HEADS);
+
+    static Config resolve(Overrides o) {
+      Config c =
+          new Config(
+              o.get(MASK_RATIO, 0.75),
+              o.get(NORM_PIX_LOSS, true),
+              o.get(DECODER_DIM, 512),
+              o.get(DECODER_DEPTH, 8),
+              o.get(DECODER_HEADS, 16));
+      if (!(c.maskRatio > 0 && c.maskRatio < 1)) {
+        throw new IllegalArgumentException("--mask-ratio must be in (0, 1): " + c.maskRatio);
+      }
+      return c;
+    }
+
+    @Override
+    public void check(TrainConfig run) {
+      String arch = run.encoder().arch();
+      if (EncoderSpec.family(arch) != EncoderSpec.Family.VIT) {
+        throw new IllegalArgumentException(
+            "mae needs a ViT (--arch vit-tiny or vit-small): " + arch);
+      }
+    }
+
+    @Override
+    public void toJson(Map<String, Object> json) {
+      Object[] v = {maskRatio, normPixLoss, decoderDim, decoderDepth, decoderHeads};
+      for (int i = 0; i < v.length; i++) {
+        json.put(KEYS.get(i).name(), v[i]);
+      }
+    }
+  }
+
+  /**
+   * The registration: sincos positions; lr 1.5e-4 per 256 images, 40 warm-up epochs, weight decay
+   * 0.05, betas 0.9, 0.95; crops of 0.2 to 1 and flips only (no jitter, grayscale, blur); one view.
+   */
+  public static final MethodType<Config> TYPE =
+      new MethodType<>(
+          "mae",
+          Config.class,
+          Config.KEYS,
+          Config::resolve,
+          new Overrides()
+              .set(EncoderConfig.POS_EMBED, "sincos")
+              .set(OptimConfig.LR, 1.5e-4)
+              .set(OptimConfig.WARMUP_EPOCHS, 40)
+              .set(OptimConfig.WEIGHT_DECAY, 0.05)
+              .set(OptimConfig.BETAS, List.of(0.9, 0.95))
+              .set(AugmentConfig.JITTER_P, 0.0)
+              .set(AugmentConfig.GRAYSCALE_P, 0.0),
+          1,
+          (kinds, a) -> List.of(kinds.get(0)),
+          Mae::new,
+          "student.backbone.");
+
   private final VisionTransformer backbone;
   private final MaeDecoder decoder;
   private final double maskRatio;
   private final boolean normPix;
-  private Tensor lastEmbedding;
 
-  public Mae(
-      EncoderSpec spec,
-      long seed,
-      double maskRatio,
-      boolean normPix,
-      int decoderDim,
-      int decoderDepth,
-      int decoderHeads) {
+  public Mae(EncoderSpec spec, long seed, Config c) {
+    super("mae");
     if (spec.family() != EncoderSpec.Family.VIT) {
       throw new IllegalArgumentException("MAE needs a ViT: " + spec);
     }
-    this.backbone = (VisionTransformer) student.add("backbone", Encoder.create(spec, seed));
+    this.backbone = backbone((VisionTransformer) Encoder.create(spec, seed));
     int grid = spec.imageSize() / spec.patch();
     this.decoder =
         student.add(
@@ -44,34 +113,14 @@ public final class Mae extends Method {
             new MaeDecoder(
                 new Init(seed + 1),
                 spec.dim(),
-                decoderDim,
-                decoderDepth,
-                decoderHeads,
+                c.decoderDim(),
+                c.decoderDepth(),
+                c.decoderHeads(),
                 grid,
                 spec.patch(),
                 spec.channels()));
-    this.maskRatio = maskRatio;
-    this.normPix = normPix;
-  }
-
-  @Override
-  public String name() {
-    return "mae";
-  }
-
-  @Override
-  public Encoder encoder() {
-    return backbone;
-  }
-
-  @Override
-  public Encoder evalEncoder() {
-    return backbone;
-  }
-
-  @Override
-  public Layer student() {
-    return student;
+    this.maskRatio = c.maskRatio();
+    this.normPix = c.normPixLoss();
   }
 
   @Override
@@ -106,10 +155,5 @@ public final class Mae extends Method {
     lastEmbedding = latent.select(1, 0).detach();
     Tensor pred = decoder.forward(latent, Ops.fromLongs(restore, b, n));
     return Losses.mae(pred, Losses.patchify(x, p), Ops.fromFloats(mask, b, n), normPix);
-  }
-
-  @Override
-  public Tensor lastEmbedding() {
-    return lastEmbedding;
   }
 }

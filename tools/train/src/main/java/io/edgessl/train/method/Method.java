@@ -1,6 +1,8 @@
 package io.edgessl.train.method;
 
+import io.edgessl.train.Schedule;
 import io.edgessl.train.model.Encoder;
+import io.edgessl.train.nn.Group;
 import io.edgessl.train.nn.Layer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,20 +19,69 @@ import org.bytedeco.pytorch.Tensor;
  * then {@link #afterStep}.
  */
 public abstract class Method {
+  /** Everything the optimizer trains: the backbone under {@code backbone}, then the heads. */
+  protected final Group student = new Group();
+
+  /** The last batch's embeddings by the evaluated backbone (detached), set by {@link #loss}. */
+  protected Tensor lastEmbedding;
+
+  private final String name;
+  private Encoder encoder;
+  private Encoder evalEncoder;
+
+  /** A method called {@code name}; subclasses add their backbone with {@link #backbone}. */
+  protected Method(String name) {
+    this.name = name;
+  }
+
+  /** Adds the trained backbone to the student; it is also evaluated unless {@link #evaluate}. */
+  protected final <E extends Encoder> E backbone(E e) {
+    this.encoder = student.add("backbone", e);
+    this.evalEncoder = e;
+    return e;
+  }
+
+  /** Makes {@code e} (a teacher or momentum encoder) the backbone that evaluation uses. */
+  protected final <E extends Encoder> E evaluate(E e) {
+    this.evalEncoder = e;
+    return e;
+  }
+
   /** The method's name ({@code dino}, ...). */
-  public abstract String name();
+  public final String name() {
+    return name;
+  }
 
   /** The student's backbone. */
-  public abstract Encoder encoder();
+  public final Encoder encoder() {
+    return encoder;
+  }
 
   /**
-   * The backbone that evaluation and export use: the teacher for DINO and MoCo (DINO evaluates its
-   * teacher), the trained encoder otherwise.
+   * The backbone that evaluation and export use: the teacher for DINO and MoCo v3 (DINO evaluates
+   * its teacher), the trained encoder otherwise.
    */
-  public abstract Encoder evalEncoder();
+  public final Encoder evalEncoder() {
+    return evalEncoder;
+  }
 
   /** Everything the optimizer trains, by name. */
-  public abstract Layer student();
+  public final Layer student() {
+    return student;
+  }
+
+  /**
+   * The momentum of the teacher's EMA at each step: from {@code m} up to 1 on a cosine (DINO, MoCo
+   * v3); MoCo v2 keeps it constant.
+   */
+  public Schedule momentumSchedule(double m, long totalSteps) {
+    return Schedule.cosine(m, 1, totalSteps);
+  }
+
+  /** Scheduled values of this step for the log (DINO: the teacher temperature), or none. */
+  public Map<String, Object> stepLog(StepContext ctx) {
+    return Map.of();
+  }
 
   /**
    * The loss of one batch. {@code views}: one tensor per view, [B, C, S, S], in the order of the
@@ -50,7 +101,9 @@ public abstract class Method {
    * The last batch's embeddings by the evaluated backbone, detached [B, D] (for the collapse
    * guard), or null.
    */
-  public abstract Tensor lastEmbedding();
+  public final Tensor lastEmbedding() {
+    return lastEmbedding;
+  }
 
   /** Extra numbers of the last step for the log (DINO: teacher entropy and KL), or none. */
   public java.util.Map<String, Double> lastStats() {

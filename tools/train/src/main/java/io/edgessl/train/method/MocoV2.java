@@ -1,12 +1,21 @@
 package io.edgessl.train.method;
 
+import static io.edgessl.train.method.ProjectorKeys.*;
+
+import io.edgessl.train.Schedule;
+import io.edgessl.train.TrainConfig;
+import io.edgessl.train.config.AugmentConfig;
+import io.edgessl.train.config.Checks;
+import io.edgessl.train.config.EncoderConfig;
+import io.edgessl.train.config.Key;
+import io.edgessl.train.config.Overrides;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
 import io.edgessl.train.model.MlpHead;
 import io.edgessl.train.nn.Group;
 import io.edgessl.train.nn.Init;
-import io.edgessl.train.nn.Layer;
 import io.edgessl.train.nn.Ops;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -20,7 +29,68 @@ import org.bytedeco.pytorch.Tensor;
  * information from batch norm.
  */
 public final class MocoV2 extends Method {
-  private final Group student = new Group();
+  public static final Key<Integer> QUEUE = Key.integer("queue");
+
+  /**
+   * MoCo v2's knobs: a 2-layer projector (2048 hidden, 128 out, no batch norm), a queue of 65 536
+   * keys, temperature 0.2.
+   */
+  public record Config(
+      int projLayers, int projHidden, int projDim, boolean projBn, int queue, double temperature)
+      implements MethodConfig {
+    static final List<Key<?>> KEYS =
+        List.of(PROJ_LAYERS, PROJ_HIDDEN, PROJ_DIM, PROJ_BN, QUEUE, TEMPERATURE);
+
+    static Config resolve(Overrides o) {
+      Config c =
+          new Config(
+              o.get(PROJ_LAYERS, 2),
+              o.get(PROJ_HIDDEN, 2048),
+              o.get(PROJ_DIM, 128),
+              o.get(PROJ_BN, false),
+              o.get(QUEUE, 65536),
+              o.get(TEMPERATURE, 0.2));
+      Checks.temperatures(c.temperature);
+      return c;
+    }
+
+    @Override
+    public void check(TrainConfig run) {
+      int batch = run.optim().batch();
+      if (queue % batch != 0) {
+        throw new IllegalArgumentException(
+            "--queue " + queue + " must be a multiple of --batch " + batch);
+      }
+    }
+
+    @Override
+    public void toJson(Map<String, Object> json) {
+      Object[] v = {projLayers, projHidden, projDim, projBn, queue, temperature};
+      for (int i = 0; i < v.length; i++) {
+        json.put(KEYS.get(i).name(), v[i]);
+      }
+    }
+  }
+
+  /**
+   * The registration: resnet-tiny; AdamW at lr 1e-3 per 256 images, weight decay 1e-4 (the
+   * reference used SGD); a constant momentum 0.999; crops of 0.2 to 1, blur 0.5; two views of one
+   * kind.
+   */
+  public static final MethodType<Config> TYPE =
+      new MethodType<>(
+          "mocov2",
+          Config.class,
+          Config.KEYS,
+          Config::resolve,
+          new Overrides()
+              .set(EncoderConfig.ARCH, "resnet-tiny")
+              .set(AugmentConfig.BLUR_P, List.of(0.5)),
+          1,
+          (kinds, a) -> List.of(kinds.get(0), kinds.get(0)),
+          MocoV2::new,
+          "student.backbone.");
+
   private final Group key = new Group();
   private final Encoder backbone;
   private final MlpHead head;
@@ -30,54 +100,36 @@ public final class MocoV2 extends Method {
   private final Tensor queuePtr;
   private final double temperature;
   private Tensor lastKeys;
-  private Tensor lastEmbedding;
 
-  public MocoV2(
-      EncoderSpec spec,
-      long seed,
-      int layers,
-      int hidden,
-      int dim,
-      boolean bn,
-      int queueSize,
-      double temperature) {
-    this.backbone = student.add("backbone", Encoder.create(spec, seed));
-    this.head =
-        student.add(
-            "head",
-            new MlpHead(new Init(seed + 1), backbone.embedDim(), hidden, dim, layers, bn, false));
+  public MocoV2(EncoderSpec spec, long seed, Config c) {
+    super("mocov2");
+    this.backbone = backbone(Encoder.create(spec, seed));
+    this.head = student.add("head", projector(seed, c));
     this.kBackbone = key.add("backbone", Encoder.create(spec.withDropPath(0), seed));
-    this.kHead =
-        key.add(
-            "head",
-            new MlpHead(new Init(seed + 1), backbone.embedDim(), hidden, dim, layers, bn, false));
+    this.kHead = key.add("head", projector(seed, c));
     copyInto(key, student);
     try (NoGradGuard g = new NoGradGuard()) {
-      Tensor q = new Init(seed + 3).normal(1, queueSize, dim);
+      Tensor q = new Init(seed + 3).normal(1, c.queue(), c.projDim());
       this.queue = Ops.l2normalize(q, 1).contiguous();
     }
     this.queuePtr = Init.constant(0, 1);
-    this.temperature = temperature;
+    this.temperature = c.temperature();
+  }
+
+  private MlpHead projector(long seed, Config c) {
+    return new MlpHead(
+        new Init(seed + 1),
+        backbone.embedDim(),
+        c.projHidden(),
+        c.projDim(),
+        c.projLayers(),
+        c.projBn(),
+        false);
   }
 
   @Override
-  public String name() {
-    return "mocov2";
-  }
-
-  @Override
-  public Encoder encoder() {
-    return backbone;
-  }
-
-  @Override
-  public Encoder evalEncoder() {
-    return backbone;
-  }
-
-  @Override
-  public Layer student() {
-    return student;
+  public Schedule momentumSchedule(double m, long totalSteps) {
+    return Schedule.constant(m, totalSteps);
   }
 
   @Override
@@ -125,11 +177,6 @@ public final class MocoV2 extends Method {
       queue.narrow(0, ptr, b).copy_(lastKeys);
       queuePtr.fill_(Ops.s((ptr + b) % queue.size(0)));
     }
-  }
-
-  @Override
-  public Tensor lastEmbedding() {
-    return lastEmbedding;
   }
 
   @Override

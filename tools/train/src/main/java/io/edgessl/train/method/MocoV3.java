@@ -1,11 +1,19 @@
 package io.edgessl.train.method;
 
+import static io.edgessl.train.method.ProjectorKeys.*;
+
+import io.edgessl.train.config.AugmentConfig;
+import io.edgessl.train.config.Checks;
+import io.edgessl.train.config.Key;
+import io.edgessl.train.config.OptimConfig;
+import io.edgessl.train.config.Overrides;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
 import io.edgessl.train.model.MlpHead;
 import io.edgessl.train.nn.Group;
 import io.edgessl.train.nn.Init;
 import io.edgessl.train.nn.Layer;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -19,7 +27,63 @@ import org.bytedeco.pytorch.Tensor;
  * sequence).
  */
 public final class MocoV3 extends Method {
-  private final Group student = new Group();
+  public static final Key<Integer> PRED_HIDDEN = Key.integer("pred_hidden");
+
+  /**
+   * MoCo v3's knobs: a 3-layer projector (4096 hidden, 256 out), a 2-layer predictor (4096 hidden),
+   * temperature 0.2.
+   */
+  public record Config(
+      int projLayers, int projHidden, int projDim, int predHidden, double temperature)
+      implements MethodConfig {
+    static final List<Key<?>> KEYS =
+        List.of(PROJ_LAYERS, PROJ_HIDDEN, PROJ_DIM, PRED_HIDDEN, TEMPERATURE);
+
+    static Config resolve(Overrides o) {
+      Config c =
+          new Config(
+              o.get(PROJ_LAYERS, 3),
+              o.get(PROJ_HIDDEN, 4096),
+              o.get(PROJ_DIM, 256),
+              o.get(PRED_HIDDEN, 4096),
+              o.get(TEMPERATURE, 0.2));
+      Checks.temperatures(c.temperature);
+      return c;
+    }
+
+    @Override
+    public void toJson(Map<String, Object> json) {
+      Object[] v = {projLayers, projHidden, projDim, predHidden, temperature};
+      for (int i = 0; i < v.length; i++) {
+        json.put(KEYS.get(i).name(), v[i]);
+      }
+    }
+  }
+
+  /**
+   * The registration: lr 1.5e-4 per 256 images, 40 warm-up epochs, weight decay 0.1, momentum 0.99;
+   * crops of 0.08 to 1, blur 1, 0.1 and solarization 0, 0.2 on the two (asymmetric) views; the
+   * momentum encoder is evaluated.
+   */
+  public static final MethodType<Config> TYPE =
+      new MethodType<>(
+          "mocov3",
+          Config.class,
+          Config.KEYS,
+          Config::resolve,
+          new Overrides()
+              .set(OptimConfig.LR, 1.5e-4)
+              .set(OptimConfig.WARMUP_EPOCHS, 40)
+              .set(OptimConfig.WEIGHT_DECAY, 0.1)
+              .set(OptimConfig.MOMENTUM_TEACHER, 0.99)
+              .set(AugmentConfig.CROP_SCALE, List.of(0.08, 1.0))
+              .set(AugmentConfig.BLUR_P, List.of(1.0, 0.1))
+              .set(AugmentConfig.SOLARIZE_P, List.of(0.0, 0.2)),
+          2,
+          (kinds, a) -> List.copyOf(kinds),
+          MocoV3::new,
+          "momentum.backbone.");
+
   private final Group momentum = new Group();
   private final Encoder backbone;
   private final MlpHead projector;
@@ -27,33 +91,39 @@ public final class MocoV3 extends Method {
   private final Encoder mBackbone;
   private final MlpHead mProjector;
   private final double temperature;
-  private Tensor lastEmbedding;
 
-  public MocoV3(
-      EncoderSpec spec,
-      long seed,
-      int projLayers,
-      int projHidden,
-      int dim,
-      int predHidden,
-      double temperature) {
-    this.backbone = student.add("backbone", Encoder.create(spec, seed));
+  public MocoV3(EncoderSpec spec, long seed, Config c) {
+    super("mocov3");
+    int dim = c.projDim();
+    this.backbone = backbone(Encoder.create(spec, seed));
     this.projector =
         student.add(
             "projector",
             new MlpHead(
-                new Init(seed + 1), backbone.embedDim(), projHidden, dim, projLayers, true, true));
+                new Init(seed + 1),
+                backbone.embedDim(),
+                c.projHidden(),
+                dim,
+                c.projLayers(),
+                true,
+                true));
     this.predictor =
         student.add(
-            "predictor", new MlpHead(new Init(seed + 2), dim, predHidden, dim, 2, true, false));
-    this.mBackbone = momentum.add("backbone", Encoder.create(spec.withDropPath(0), seed));
+            "predictor", new MlpHead(new Init(seed + 2), dim, c.predHidden(), dim, 2, true, false));
+    this.mBackbone = evaluate(momentum.add("backbone", Encoder.create(spec.withDropPath(0), seed)));
     this.mProjector =
         momentum.add(
             "projector",
             new MlpHead(
-                new Init(seed + 1), backbone.embedDim(), projHidden, dim, projLayers, true, true));
+                new Init(seed + 1),
+                backbone.embedDim(),
+                c.projHidden(),
+                dim,
+                c.projLayers(),
+                true,
+                true));
     copyInto(momentum, studentWithoutPredictor());
-    this.temperature = temperature;
+    this.temperature = c.temperature();
   }
 
   private Layer studentWithoutPredictor() {
@@ -61,26 +131,6 @@ public final class MocoV3 extends Method {
     g.add("backbone", backbone);
     g.add("projector", projector);
     return g;
-  }
-
-  @Override
-  public String name() {
-    return "mocov3";
-  }
-
-  @Override
-  public Encoder encoder() {
-    return backbone;
-  }
-
-  @Override
-  public Encoder evalEncoder() {
-    return mBackbone;
-  }
-
-  @Override
-  public Layer student() {
-    return student;
   }
 
   @Override
@@ -101,11 +151,6 @@ public final class MocoV3 extends Method {
   @Override
   public void afterStep(StepContext ctx) {
     ema(momentum, studentWithoutPredictor(), ctx.momentum());
-  }
-
-  @Override
-  public Tensor lastEmbedding() {
-    return lastEmbedding;
   }
 
   @Override

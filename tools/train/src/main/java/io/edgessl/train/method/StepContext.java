@@ -8,8 +8,6 @@ import java.util.SplittableRandom;
  * @param epoch 0-based epoch
  * @param step 0-based global step
  * @param momentum the teacher / momentum encoder's EMA momentum for this step
- * @param teacherTemp DINO's teacher temperature for this epoch
  * @param random the step's own generator (MAE masks, drop path): seeded from (seed, step)
  */
-public record StepContext(
-    int epoch, long step, double momentum, double teacherTemp, SplittableRandom random) {}
+public record StepContext(int epoch, long step, double momentum, SplittableRandom random) {}
