@@ -64,6 +64,7 @@ public record TrainConfig(
   public static TrainConfig resolve(Overrides given) {
     String name = given.get(METHOD, "dino");
     MethodType<?> type = Methods.get(name);
+    checkApplies(given, type);
     Overrides o = new Overrides().putAll(type.recipe()).putAll(given);
     DataConfig data = DataConfig.resolve(o);
     EncoderConfig encoder = EncoderConfig.resolve(o);
@@ -75,6 +76,36 @@ public record TrainConfig(
     TrainConfig c = new TrainConfig(name, data, encoder, optim, mc, augment, run);
     mc.check(c);
     return c;
+  }
+
+  /**
+   * Refuses a knob that the chosen method does not read (e.g. {@code --mask-ratio} with DINO), so
+   * that a flag meant for another method is never silently ignored.
+   */
+  private static void checkApplies(Overrides given, MethodType<?> type) {
+    List<String> known = new ArrayList<>();
+    for (Key<?> k : SHARED_KEYS) {
+      known.add(k.name());
+    }
+    for (Key<?> k : type.keys()) {
+      known.add(k.name());
+    }
+    for (String n : given.names()) {
+      if (!known.contains(n)) {
+        List<String> users = new ArrayList<>();
+        for (String m : Methods.names()) {
+          if (Methods.get(m).keys().stream().anyMatch(k -> k.name().equals(n))) {
+            users.add(m);
+          }
+        }
+        throw new IllegalArgumentException(
+            "--"
+                + n.replace('_', '-')
+                + " does not apply to --method "
+                + type.name()
+                + (users.isEmpty() ? "" : " (it is an option of " + String.join(", ", users) + ")"));
+      }
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import io.edgessl.train.config.OptimConfig;
 import io.edgessl.train.config.Overrides;
 import io.edgessl.train.config.RunConfig;
 import io.edgessl.train.method.Dino;
+import io.edgessl.train.method.Mae;
 import io.edgessl.train.method.Methods;
 import io.edgessl.train.method.MocoV2;
 import io.edgessl.train.method.MocoV3;
@@ -149,6 +150,13 @@ class TrainerTest {
             IllegalArgumentException.class,
             () -> TrainConfig.resolve(new Overrides().set(RunConfig.LOG_EVERY, 0)));
     assertEquals("--log-every must be positive: 0", e.getMessage());
+    // A flag of another method is refused, not silently ignored.
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainConfig.resolve(new Overrides().set(Mae.MASK_RATIO, 0.5)));
+    assertEquals(
+        "--mask-ratio does not apply to --method dino (it is an option of mae)", e.getMessage());
   }
 
   @Test
