@@ -103,7 +103,9 @@ public record TrainConfig(
                 + n.replace('_', '-')
                 + " does not apply to --method "
                 + type.name()
-                + (users.isEmpty() ? "" : " (it is an option of " + String.join(", ", users) + ")"));
+                + (users.isEmpty()
+                    ? ""
+                    : " (it is an option of " + String.join(", ", users) + ")"));
       }
     }
   }
