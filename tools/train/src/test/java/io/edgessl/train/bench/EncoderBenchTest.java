@@ -31,7 +31,7 @@ class EncoderBenchTest {
             bundle, 64, 48, PixelFormat.NV12, List.of(1, 2), List.of(1), 4, 1, 0, List.of("java"));
     EncoderBenchResult r = EncoderBench.run(c, Progress.NONE);
     assertEquals(List.of("java"), r.kernels());
-    assertEquals("vit-test", r.manifest().name());
+    assertTrue(r.manifest().name().startsWith("vit-test"), r.manifest().name());
     assertTrue(r.backend().endsWith(" fp32"), r.backend());
     assertEquals(List.of(1, 2), r.rows().stream().map(EncoderBenchResult.Row::batch).toList());
     for (EncoderBenchResult.Row row : r.rows()) {
