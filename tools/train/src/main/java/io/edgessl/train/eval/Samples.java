@@ -1,8 +1,6 @@
 package io.edgessl.train.eval;
 
 import io.edgessl.EdgeSslException;
-import io.edgessl.image.Frame;
-import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.train.data.LabelledImages;
 import java.nio.FloatBuffer;
@@ -42,12 +40,33 @@ public interface Samples {
 
       @Override
       public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) {
-        Frame f =
-            Frame.builder(PixelFormat.GRAY, images.width(), images.height())
-                .pixels(images.pixels())
-                .offset(images.offset(i))
-                .build();
-        pre.run(f, dst, offset);
+        pre.run(images.frame(i), dst, offset);
+      }
+    };
+  }
+
+  /** Samples {@code from .. from + n - 1} of this set (a view), named {@code name}. */
+  default Samples slice(int from, int n, String name) {
+    if (from < 0 || n < 0 || from + n > count()) {
+      throw new IndexOutOfBoundsException(
+          "samples " + from + " .. " + (from + n) + " of " + count());
+    }
+    Samples all = this;
+    return new Samples() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public int count() {
+        return n;
+      }
+
+      @Override
+      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset)
+          throws EdgeSslException {
+        all.fill(from + i, pre, dst, offset);
       }
     };
   }
