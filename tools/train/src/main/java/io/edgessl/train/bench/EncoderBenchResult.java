@@ -91,12 +91,6 @@ public record EncoderBenchResult(
           r.inferenceFps(),
           100 * r.preprocessShare());
     }
-    out.printf(
-        Locale.ROOT,
-        "  (backend %s; Java %s, %s, %d processors)%n",
-        backend,
-        Runtime.version(),
-        System.getProperty("os.arch"),
-        Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  (backend %s; %s)%n", backend, Machine.java());
   }
 }

@@ -94,12 +94,7 @@ public record PreprocessBenchResult(
     if (kernels.size() > 1) {
       out.printf(Locale.ROOT, "  (ratio: last kernels / first, in the same run)%n");
     }
-    out.printf(
-        Locale.ROOT,
-        "  (Java %s, %s, %d processors)%n",
-        Runtime.version(),
-        System.getProperty("os.arch"),
-        Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  (%s)%n", Machine.java());
   }
 
   /** The JSON report: the settings, then a row per format, filter and kernels. */

@@ -25,33 +25,15 @@ public interface Samples {
    */
   void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) throws EdgeSslException;
 
-  /** The images of a labelled grey dataset, as GRAY frames over its own bytes. */
-  static Samples of(LabelledImages images) {
-    return new Samples() {
-      @Override
-      public String name() {
-        return images.name();
-      }
-
-      @Override
-      public int count() {
-        return images.count();
-      }
-
-      @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) {
-        pre.run(images.frame(i), dst, offset);
-      }
-    };
+  /** How {@link #fill} writes one sample. */
+  @FunctionalInterface
+  interface Filler {
+    /** As {@link Samples#fill}. */
+    void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) throws EdgeSslException;
   }
 
-  /** Samples {@code from .. from + n - 1} of this set (a view), named {@code name}. */
-  default Samples slice(int from, int n, String name) {
-    if (from < 0 || n < 0 || from + n > count()) {
-      throw new IndexOutOfBoundsException(
-          "samples " + from + " .. " + (from + n) + " of " + count());
-    }
-    Samples all = this;
+  /** {@code count} samples named {@code name}, each written by {@code filler}. */
+  static Samples of(String name, int count, Filler filler) {
     return new Samples() {
       @Override
       public String name() {
@@ -60,14 +42,31 @@ public interface Samples {
 
       @Override
       public int count() {
-        return n;
+        return count;
       }
 
       @Override
       public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset)
           throws EdgeSslException {
-        all.fill(from + i, pre, dst, offset);
+        filler.fill(i, pre, dst, offset);
       }
     };
+  }
+
+  /** The images of a labelled grey dataset, as GRAY frames over its own bytes. */
+  static Samples of(LabelledImages images) {
+    return of(
+        images.name(),
+        images.count(),
+        (i, pre, dst, offset) -> pre.run(images.frame(i), dst, offset));
+  }
+
+  /** Samples {@code from .. from + n - 1} of this set (a view), named {@code name}. */
+  default Samples slice(int from, int n, String name) {
+    if (from < 0 || n < 0 || from + n > count()) {
+      throw new IndexOutOfBoundsException(
+          "samples " + from + " .. " + (from + n) + " of " + count());
+    }
+    return of(name, n, (i, pre, dst, offset) -> fill(from + i, pre, dst, offset));
   }
 }
