@@ -38,11 +38,7 @@ public record KnnBenchConfig(
           "k, --queries, --naive-queries and --runs must be positive, --warmup and --rerank not"
               + " negative");
     }
-    for (String kn : kernels) {
-      if (!kn.equals("java") && !kn.equals("native")) {
-        throw new IllegalArgumentException("unknown kernels '" + kn + "'; expected java or native");
-      }
-    }
+    BenchKernels.check(kernels);
     for (String p : precisions) {
       if (!p.equals("fp32") && !p.equals("int8")) {
         throw new IllegalArgumentException(

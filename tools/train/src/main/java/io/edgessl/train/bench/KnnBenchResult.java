@@ -83,12 +83,7 @@ public record KnnBenchResult(
     out.printf(
         Locale.ROOT, "  (GOP/s: 2 x bank size x dimension per query, whatever the precision)%n");
     out.printf(Locale.ROOT, "  %s%n", nativeLine);
-    out.printf(
-        Locale.ROOT,
-        "  (Java %s, %s, %d processors)%n",
-        Runtime.version(),
-        System.getProperty("os.arch"),
-        Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "  (%s)%n", Machine.java());
   }
 
   /** The JSON report. */

@@ -53,6 +53,16 @@ final class Machine {
         os);
   }
 
+  /** E.g. {@code Java 25+36, amd64, 2 processors}: the runtime the figures come from. */
+  static String java() {
+    return String.format(
+        Locale.ROOT,
+        "Java %s, %s, %d processors",
+        Runtime.version(),
+        System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors());
+  }
+
   private static List<String> lines(Path p) {
     try {
       return Files.readAllLines(p);

@@ -8,7 +8,6 @@ import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Backends;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
-import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.knn.KnnClassifier;
 import io.edgessl.knn.KnnIndex;
@@ -21,9 +20,6 @@ import io.edgessl.train.eval.EncoderFeatures;
 import io.edgessl.train.eval.KnnEval;
 import io.edgessl.train.eval.Similarity;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -113,12 +109,7 @@ public final class PrecisionBench {
     // interleaved run by run.
     List<Frame> input = new ArrayList<>();
     for (int i = 0; i < config.frames(); i++) {
-      int j = i % test.count();
-      input.add(
-          Frame.builder(PixelFormat.GRAY, test.width(), test.height())
-              .pixels(test.pixels())
-              .offset(test.offset(j))
-              .build());
+      input.add(test.frame(i % test.count()));
     }
     double preFps = preprocessing(m, input);
     Map<Integer, Map<Precision, Double>> speed = new LinkedHashMap<>();
@@ -208,10 +199,7 @@ public final class PrecisionBench {
       for (Precision p : ps) {
         encoders.add(Encoder.builder(bundle).precision(p).threads(t).maxBatch(batch).build());
       }
-      List<List<Frame>> groups = new ArrayList<>();
-      for (int i = 0; i + batch <= input.size(); i += batch) {
-        groups.add(input.subList(i, i + batch));
-      }
+      List<List<Frame>> groups = Throughput.batches(input, input.size(), batch);
       int done = groups.size() * batch;
       double[][] secs = new double[ps.size()][runs];
       try (Progress.Task pr =
@@ -243,23 +231,10 @@ public final class PrecisionBench {
 
   /** Images per second of the bundle's preprocessing alone, on this thread, median of runs. */
   private double preprocessing(Manifest m, List<Frame> input) {
-    int batch = config.batch();
-    Preprocessor pre = new Preprocessor(m.preprocessing());
-    FloatBuffer buf =
-        ByteBuffer.allocateDirect(4 * batch * pre.outputSize())
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
-    double[] secs =
-        Timing.measure(
-            "preprocessing",
-            config.warmup(),
-            config.runs(),
-            () -> {
-              for (int i = 0; i < input.size(); i++) {
-                pre.run(input.get(i), buf, (i % batch) * pre.outputSize());
-              }
-            },
-            progress);
+    Runnable body =
+        Throughput.preprocessing(
+            new Preprocessor(m.preprocessing()), input, input.size(), config.batch());
+    double[] secs = Timing.measure("preprocessing", config.warmup(), config.runs(), body, progress);
     return input.size() / Timing.median(secs);
   }
 

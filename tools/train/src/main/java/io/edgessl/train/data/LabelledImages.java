@@ -1,5 +1,7 @@
 package io.edgessl.train.data;
 
+import io.edgessl.image.Frame;
+import io.edgessl.image.PixelFormat;
 import java.util.List;
 
 /**
@@ -35,6 +37,11 @@ public record LabelledImages(
   /** Offset of image {@code i} in {@link #pixels()}. */
   public int offset(int i) {
     return i * height * width;
+  }
+
+  /** Image {@code i} as a GRAY {@link Frame} over {@link #pixels()} (no copy). */
+  public Frame frame(int i) {
+    return Frame.builder(PixelFormat.GRAY, width, height).pixels(pixels).offset(offset(i)).build();
   }
 
   /** The first {@code n} images (a view sharing no array; copies). */

@@ -1,13 +1,9 @@
 package io.edgessl.train.eval;
 
 import io.edgessl.EdgeSslException;
-import io.edgessl.encoder.Embedding;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
-import io.edgessl.image.PixelFormat;
 import io.edgessl.train.data.LabelledImages;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A model bundle's encoder as the features of a labelled grey dataset: each image becomes a GRAY
@@ -39,18 +35,8 @@ public final class EncoderFeatures implements ImageFeatures {
 
   @Override
   public void embed(LabelledImages images, int from, int n, float[][] out) throws EdgeSslException {
-    List<Frame> frames = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      frames.add(
-          Frame.builder(PixelFormat.GRAY, images.width(), images.height())
-              .pixels(images.pixels())
-              .offset(images.offset(from + i))
-              .build());
-    }
-    List<Embedding> e = encoder.embed(frames);
-    for (int i = 0; i < n; i++) {
-      out[i] = e.get(i).vector();
-    }
+    float[][] e = encoder.embedAll(n, i -> images.frame(from + i));
+    System.arraycopy(e, 0, out, 0, n);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.edgessl.train.eval;
 
 import io.edgessl.EdgeSslException;
-import io.edgessl.image.Frame;
-import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessor;
 import io.edgessl.train.data.LabelledImages;
 import java.nio.FloatBuffer;
@@ -27,28 +25,48 @@ public interface Samples {
    */
   void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) throws EdgeSslException;
 
-  /** The images of a labelled grey dataset, as GRAY frames over its own bytes. */
-  static Samples of(LabelledImages images) {
+  /** How {@link #fill} writes one sample. */
+  @FunctionalInterface
+  interface Filler {
+    /** As {@link Samples#fill}. */
+    void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) throws EdgeSslException;
+  }
+
+  /** {@code count} samples named {@code name}, each written by {@code filler}. */
+  static Samples of(String name, int count, Filler filler) {
     return new Samples() {
       @Override
       public String name() {
-        return images.name();
+        return name;
       }
 
       @Override
       public int count() {
-        return images.count();
+        return count;
       }
 
       @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) {
-        Frame f =
-            Frame.builder(PixelFormat.GRAY, images.width(), images.height())
-                .pixels(images.pixels())
-                .offset(images.offset(i))
-                .build();
-        pre.run(f, dst, offset);
+      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset)
+          throws EdgeSslException {
+        filler.fill(i, pre, dst, offset);
       }
     };
+  }
+
+  /** The images of a labelled grey dataset, as GRAY frames over its own bytes. */
+  static Samples of(LabelledImages images) {
+    return of(
+        images.name(),
+        images.count(),
+        (i, pre, dst, offset) -> pre.run(images.frame(i), dst, offset));
+  }
+
+  /** Samples {@code from .. from + n - 1} of this set (a view), named {@code name}. */
+  default Samples slice(int from, int n, String name) {
+    if (from < 0 || n < 0 || from + n > count()) {
+      throw new IndexOutOfBoundsException(
+          "samples " + from + " .. " + (from + n) + " of " + count());
+    }
+    return of(name, n, (i, pre, dst, offset) -> fill(from + i, pre, dst, offset));
   }
 }

@@ -5,13 +5,11 @@ import io.edgessl.ErrorCode;
 import io.edgessl.image.Frame;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.image.Preprocessing;
-import io.edgessl.image.Preprocessor;
 import io.edgessl.train.data.FashionMnist;
 import io.edgessl.train.data.Idx;
 import io.edgessl.train.eval.Samples;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,23 +129,14 @@ final class CalibrationSet {
     byte[] px = a.data();
     String name =
         pick.length + " of " + a.size(0) + " " + w + "x" + h + " grey images from " + file;
-    return new Samples() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public int count() {
-        return pick.length;
-      }
-
-      @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) {
-        Frame f = Frame.builder(PixelFormat.GRAY, w, h).pixels(px).offset(pick[i] * h * w).build();
-        pre.run(f, dst, offset);
-      }
-    };
+    return Samples.of(
+        name,
+        pick.length,
+        (i, pre, dst, offset) ->
+            pre.run(
+                Frame.builder(PixelFormat.GRAY, w, h).pixels(px).offset(pick[i] * h * w).build(),
+                dst,
+                offset));
   }
 
   private static Samples folder(Path dir, int limit, long seed) throws EdgeSslException {
@@ -178,23 +167,10 @@ final class CalibrationSet {
       chosen.add(files.get(i));
     }
     String name = chosen.size() + " of " + files.size() + " image files from " + dir;
-    return new Samples() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public int count() {
-        return chosen.size();
-      }
-
-      @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset)
-          throws EdgeSslException {
-        pre.run(readImage(chosen.get(i)), dst, offset);
-      }
-    };
+    return Samples.of(
+        name,
+        chosen.size(),
+        (i, pre, dst, offset) -> pre.run(readImage(chosen.get(i)), dst, offset));
   }
 
   /** An image file as an RGB frame. */
@@ -253,21 +229,7 @@ final class CalibrationSet {
     int[] pick = sample((int) s[0], limit, seed);
     float[] data = a.data();
     String name = pick.length + " of " + s[0] + " preprocessed inputs from " + file;
-    return new Samples() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public int count() {
-        return pick.length;
-      }
-
-      @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int offset) {
-        dst.put(offset, data, pick[i] * per, per);
-      }
-    };
+    return Samples.of(
+        name, pick.length, (i, pre, dst, offset) -> dst.put(offset, data, pick[i] * per, per));
   }
 }

@@ -10,12 +10,10 @@ import io.edgessl.spi.InferenceSession;
 import io.edgessl.spi.ModelSource;
 import io.edgessl.spi.SessionOptions;
 import io.edgessl.spi.SessionSpec;
-import io.edgessl.spi.TensorSpec;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.ImageFeatures;
 import io.edgessl.train.eval.Samples;
 import java.nio.FloatBuffer;
-import java.util.List;
 
 /**
  * Runs a candidate model (bytes not yet in any bundle, with the bundle's input and outputs) on an
@@ -45,22 +43,8 @@ final class GraphRunner implements ImageFeatures {
     this.session =
         backend.open(
             new ModelSource(name, model, ModelBundle.sha256(model)),
-            spec(m),
+            SessionSpec.of(m),
             new SessionOptions(threads, OptimizationLevel.ALL, maxBatch));
-  }
-
-  /** The input and outputs every precision's model of a bundle has. */
-  static SessionSpec spec(Manifest m) {
-    return new SessionSpec(
-        new TensorSpec(
-            m.inputName(),
-            m.preprocessing().channels(),
-            m.preprocessing().height(),
-            m.preprocessing().width()),
-        List.of(
-            new TensorSpec(m.embeddingOutput(), m.embeddingSize()),
-            new TensorSpec(
-                m.patchGridOutput(), m.gridHeight(), m.gridWidth(), m.patchFeatureSize())));
   }
 
   @Override
@@ -96,26 +80,7 @@ final class GraphRunner implements ImageFeatures {
 
   @Override
   public void embed(LabelledImages images, int from, int n, float[][] out) throws EdgeSslException {
-    Samples all = Samples.of(images);
-    Samples part =
-        new Samples() {
-          @Override
-          public String name() {
-            return images.name();
-          }
-
-          @Override
-          public int count() {
-            return n;
-          }
-
-          @Override
-          public void fill(int i, Preprocessor p, FloatBuffer dst, int offset)
-              throws EdgeSslException {
-            all.fill(from + i, p, dst, offset);
-          }
-        };
-    float[][] e = embed(part);
+    float[][] e = embed(Samples.of(images).slice(from, n, images.name()));
     System.arraycopy(e, 0, out, 0, n);
   }
 

@@ -7,7 +7,6 @@ import io.edgessl.bundle.Manifest;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.bundle.Precision;
 import io.edgessl.encoder.Backends;
-import io.edgessl.image.Preprocessor;
 import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.quant.CalibrationMethod;
 import io.edgessl.onnx.quant.Calibrator;
@@ -21,7 +20,6 @@ import io.edgessl.train.Progress;
 import io.edgessl.train.data.FashionMnist;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.eval.Samples;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -238,22 +236,8 @@ public final class Quantization {
   /** The first {@code n} samples. */
   private static Samples head(Samples s, int n) {
     int count = Math.min(n, s.count());
-    return new Samples() {
-      @Override
-      public String name() {
-        return count == s.count() ? s.name() : "the first " + count + " of " + s.name();
-      }
-
-      @Override
-      public int count() {
-        return count;
-      }
-
-      @Override
-      public void fill(int i, Preprocessor pre, FloatBuffer dst, int o) throws EdgeSslException {
-        s.fill(i, pre, dst, o);
-      }
-    };
+    return s.slice(
+        0, count, count == s.count() ? s.name() : "the first " + count + " of " + s.name());
   }
 
   /** A bundle opened, its float model read and prepared for quantization. */
