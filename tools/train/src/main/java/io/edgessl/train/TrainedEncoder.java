@@ -4,8 +4,6 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
-import io.edgessl.train.model.ResNet;
-import io.edgessl.train.model.VisionTransformer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,25 +51,13 @@ public record TrainedEncoder(
       Map<String, Tensor> targets = new LinkedHashMap<>();
       enc.state().forEach((k, v) -> targets.put(prefix + k, v));
       r.loadInto(targets);
-      if (enc instanceof VisionTransformer v
-          && Boolean.TRUE.equals(options.get("fused_attention"))) {
-        v.setFusedAttention(true);
-      }
-      if (enc instanceof ResNet rn && !Boolean.FALSE.equals(options.get("channels_last"))) {
-        rn.setChannelsLast(true);
-      }
+      spec.family().configure(enc, options);
       enc.train(false);
       float[] mean = floats((List<?>) options.get("mean"));
       float[] std = floats((List<?>) options.get("std"));
       int epoch = ((Number) meta.get("epoch")).intValue();
       String method = String.valueOf(meta.get("method"));
-      String name =
-          method
-              + " "
-              + spec.arch()
-              + (spec.family() == EncoderSpec.Family.VIT ? "/" + spec.patch() : "")
-              + " epoch "
-              + epoch;
+      String name = method + " " + spec.family().label(spec) + " epoch " + epoch;
       return new TrainedEncoder(name, enc, mean, std, epoch, method);
     }
   }

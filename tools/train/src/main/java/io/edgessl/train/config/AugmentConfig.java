@@ -107,18 +107,17 @@ public record AugmentConfig(
       throw new IllegalArgumentException(
           "--jitter needs brightness,contrast,saturation,hue: " + a.jitter);
     }
-    if (spec.family() == EncoderSpec.Family.VIT
-        && a.localCrops > 0
-        && a.localSize % spec.patch() != 0) {
+    int unit = spec.family().sizeUnit(spec);
+    if (a.localCrops > 0 && a.localSize % unit != 0) {
       throw new IllegalArgumentException(
-          "--local-size " + a.localSize + " is not a multiple of the patch size " + spec.patch());
+          "--local-size " + a.localSize + " is not a multiple of the patch size " + unit);
     }
     a.kinds(imageSize, viewKinds); // checks the view parameters
     return a;
   }
 
   private static int defaultLocalSize(int imageSize, EncoderSpec spec) {
-    int unit = spec.family() == EncoderSpec.Family.VIT ? spec.patch() : 1;
+    int unit = spec.family().sizeUnit(spec);
     int s = (int) Math.round(imageSize * 96.0 / 224.0 / unit) * unit;
     return Math.max(unit, s);
   }

@@ -2,14 +2,13 @@ package io.edgessl.train.config;
 
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
-import io.edgessl.train.model.ResNet;
-import io.edgessl.train.model.VisionTransformer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The backbone: a preset ({@link EncoderSpec#PRESETS}) and what overrides it. The nullable fields
- * keep the preset's value when null.
+ * The backbone: a preset ({@link io.edgessl.train.model.Architectures#names}) and what overrides
+ * it. The nullable fields keep the preset's value when null.
  *
  * @param arch the preset
  * @param patch ViT patch size, or null (4 at 28 px, else the preset's)
@@ -93,50 +92,22 @@ public record EncoderConfig(
   /** The encoder these options describe for {@code channels} x {@code imageSize} inputs. */
   public EncoderSpec spec(int channels, int imageSize) {
     EncoderSpec s = EncoderSpec.preset(arch, channels, imageSize);
-    if (s.family() == EncoderSpec.Family.VIT) {
-      if (patch != null) {
-        s = s.withPatch(patch);
-      } else if (imageSize == 28) {
-        s = s.withPatch(4);
-      }
-      if (dim != null || heads != null) {
-        s = s.withWidth(dim != null ? dim : s.dim(), heads != null ? heads : s.heads());
-      }
-      if (depth != null) {
-        s = s.withDepth(depth);
-      }
-      if (mlpRatio != null) {
-        s =
-            new EncoderSpec(
-                s.arch(),
-                s.channels(),
-                s.imageSize(),
-                s.patch(),
-                s.dim(),
-                s.depth(),
-                s.heads(),
-                mlpRatio,
-                s.posEmbed(),
-                s.dropPath(),
-                s.widths(),
-                s.blocks());
-      }
-      s = s.withPosEmbed(posEmbed).withDropPath(dropPath);
-    } else if (widths != null || blocks != null) {
-      int[] w = widths != null ? widths.stream().mapToInt(Integer::intValue).toArray() : s.widths();
-      int[] b = blocks != null ? blocks.stream().mapToInt(Integer::intValue).toArray() : s.blocks();
-      s = s.withStages(w, b);
+    Map<String, Object> knobs = new HashMap<>();
+    Object[] v = {patch, dim, heads, depth, mlpRatio, posEmbed, dropPath, widths, blocks};
+    for (int i = 0; i < v.length; i++) {
+      knobs.put(KEYS.get(i + 1).name(), v[i]);
     }
-    return s;
+    return s.family().override(s, knobs);
   }
 
-  /** Sets the speed options (fused attention, channels-last) on {@code e}; same function. */
+  /**
+   * Sets the speed options (fused attention, channels-last) on {@code e} by its family ({@link
+   * io.edgessl.train.model.Architecture#configure}); same function.
+   */
   public void configure(Encoder e) {
-    if (e instanceof VisionTransformer v) {
-      v.setFusedAttention(fusedAttention);
-    } else if (e instanceof ResNet r) {
-      r.setChannelsLast(channelsLast);
-    }
+    Map<String, Object> options = new HashMap<>();
+    toJsonInto(options);
+    e.spec().family().configure(e, options);
   }
 
   /** Writes the knobs into a flat JSON map. */

@@ -4,7 +4,6 @@ import io.edgessl.onnx.models.Pooling;
 import io.edgessl.train.data.LabelledImages;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.PoolingOps;
-import io.edgessl.train.model.ResNet;
 import io.edgessl.train.nn.Ops;
 import java.util.Locale;
 import org.bytedeco.javacpp.PointerScope;
@@ -73,7 +72,7 @@ public final class ModelFeatures implements ImageFeatures {
     this.avgPool = avgPool;
     if (pooling != null) {
       int size = encoder.spec().imageSize();
-      int cells = encoder instanceof ResNet r ? size / r.featureStride() : 0;
+      int cells = encoder.spec().family().featureCells(encoder.spec(), size);
       pooling = PoolingOps.resolve(pooling, encoder.spec(), cells);
     }
     this.pooling = pooling;

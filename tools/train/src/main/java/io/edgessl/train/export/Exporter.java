@@ -16,7 +16,6 @@ import io.edgessl.onnx.OnnxGraph;
 import io.edgessl.onnx.models.Pooling;
 import io.edgessl.onnx.models.ResNetGraph;
 import io.edgessl.onnx.models.VitGraph;
-import io.edgessl.onnx.models.Weights;
 import io.edgessl.spi.InferenceSession;
 import io.edgessl.spi.ModelSource;
 import io.edgessl.spi.SessionOptions;
@@ -31,14 +30,11 @@ import io.edgessl.train.data.ImageSet;
 import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
 import io.edgessl.train.model.PoolingOps;
-import io.edgessl.train.model.ResNet;
-import io.edgessl.train.model.VisionTransformer;
 import io.edgessl.train.nn.Ops;
 import io.edgessl.train.nn.Torch;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -209,86 +205,7 @@ public final class Exporter {
   public static OnnxGraph graph(Encoder enc, int height, int width, Pooling pooling) {
     EncoderSpec s = enc.spec();
     PoolingOps.resolve(pooling, s, gridCells(s, Math.min(height, width))); // refuses one it lacks
-    Map<String, Tensor> state = new HashMap<>(enc.state());
-    if (enc instanceof VisionTransformer v) {
-      if (s.mlpRatio() != Math.rint(s.mlpRatio())) {
-        throw new IllegalArgumentException(
-            "only whole MLP ratios export (VitGraph): " + s.mlpRatio());
-      }
-      if (height % s.patch() != 0 || width % s.patch() != 0) {
-        throw new IllegalArgumentException(
-            "export size "
-                + width
-                + "x"
-                + height
-                + " is not a multiple of the patch size "
-                + s.patch());
-      }
-      VitGraph.Config cfg =
-          new VitGraph.Config(
-              height,
-              width,
-              s.channels(),
-              s.patch(),
-              s.dim(),
-              s.depth(),
-              s.heads(),
-              (int) s.mlpRatio());
-      try (PointerScope scope = new PointerScope();
-          NoGradGuard g = new NoGradGuard()) {
-        // The positions the forward pass adds at this grid: the trained ones, resized, or
-        // sine-cosine ones computed for it. Read inside the scope, as floats.
-        Tensor pos = v.positionEmbedding(height / s.patch(), width / s.patch());
-        return VitGraph.build(cfg, weights(state, "pos_embed", pos));
-      }
-    }
-    if (enc instanceof ResNet) {
-      ResNetGraph.Config cfg =
-          new ResNetGraph.Config(
-              height, width, s.channels(), s.widths(), s.blocks(), s.imageSize() >= 64, pooling);
-      try (PointerScope scope = new PointerScope()) {
-        return ResNetGraph.build(cfg, weights(state, null, null));
-      }
-    }
-    throw new IllegalArgumentException("no ONNX export for " + enc.getClass().getSimpleName());
-  }
-
-  /**
-   * The encoder's tensors for a graph builder: libtorch layouts converted to the builders' (a
-   * {@code nn.Linear} weight {@code [out, in]} becomes MatMul's {@code [in, out]}).
-   */
-  private static Weights weights(Map<String, Tensor> state, String override, Tensor value) {
-    return (name, mean, std, dims) -> {
-      Tensor t = name.equals(override) ? value : state.get(name);
-      if (t == null) {
-        throw new IllegalArgumentException("the checkpoint's encoder has no tensor " + name);
-      }
-      long[] shape = Ops.shape(t);
-      float[] v = Ops.toFloats(t);
-      if (shape.length == 2 && name.endsWith(".weight")) {
-        v = transpose(v, (int) shape[0], (int) shape[1]);
-        shape = new long[] {shape[1], shape[0]};
-      }
-      if (!Arrays.equals(shape, dims)) {
-        throw new IllegalArgumentException(
-            name
-                + " has shape "
-                + Arrays.toString(shape)
-                + " where the graph expects "
-                + Arrays.toString(dims));
-      }
-      return io.edgessl.onnx.Tensor.floats(name, v, dims);
-    };
-  }
-
-  private static float[] transpose(float[] v, int rows, int cols) {
-    float[] t = new float[v.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = v[r * cols + c];
-      }
-    }
-    return t;
+    return s.family().graph(enc, height, width, pooling);
   }
 
   /**
@@ -384,11 +301,7 @@ public final class Exporter {
   }
 
   private static int gridCells(EncoderSpec s, int size) {
-    if (s.family() == EncoderSpec.Family.VIT) {
-      return size / s.patch();
-    }
-    int stride = (1 << (s.widths().length - 1)) * (s.imageSize() >= 64 ? 4 : 1);
-    return size / stride;
+    return s.family().featureCells(s, size);
   }
 
   /** The manifest of an export: architecture, input, normalization, outputs, provenance. */
@@ -410,10 +323,7 @@ public final class Exporter {
             .name(name)
             .inputName("pixels")
             .preprocessing(pre)
-            .embedding(
-                s.family() == EncoderSpec.Family.VIT ? s.dim() : s.widths()[s.widths().length - 1],
-                "embedding",
-                "patch_grid")
+            .embedding(s.family().embedDim(s), "embedding", "patch_grid")
             .precision(Precision.FP32, MODEL_FILE)
             .provenance(
                 new Provenance(
@@ -421,27 +331,7 @@ public final class Exporter {
                     trainedOn,
                     ((Number) meta.get("step")).longValue(),
                     String.valueOf(meta.get("commit"))));
-    if (s.family() == EncoderSpec.Family.VIT) {
-      return m.architecture(
-              String.format(
-                  Locale.ROOT,
-                  "%s/%d, %d blocks, width %d, %d heads",
-                  s.arch(),
-                  s.patch(),
-                  s.depth(),
-                  s.dim(),
-                  s.heads()))
-          .patchSize(s.patch());
-    }
-    int stride = (1 << (s.widths().length - 1)) * (s.imageSize() >= 64 ? 4 : 1);
-    return m.architecture(
-            String.format(
-                Locale.ROOT,
-                "%s, widths %s, blocks %s",
-                s.arch(),
-                join(s.widths()),
-                join(s.blocks())))
-        .featureStride(stride);
+    return s.family().manifest(s, m);
   }
 
   /**
@@ -453,13 +343,5 @@ public final class Exporter {
             ? "fashion-mnist/train"
             : d.dataset() + " " + (d.data() == null ? "?" : d.data().getFileName());
     return d.trainLimit() != null ? s + ", first " + d.trainLimit() : s;
-  }
-
-  private static String join(int[] v) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < v.length; i++) {
-      b.append(i > 0 ? "-" : "").append(v[i]);
-    }
-    return b.toString();
   }
 }

@@ -10,6 +10,7 @@ import io.edgessl.train.model.Encoder;
 import io.edgessl.train.model.EncoderSpec;
 import io.edgessl.train.model.MaeDecoder;
 import io.edgessl.train.model.VisionTransformer;
+import io.edgessl.train.model.VitArchitecture;
 import io.edgessl.train.nn.Init;
 import io.edgessl.train.nn.Ops;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class Mae extends Method {
     @Override
     public void check(TrainConfig run) {
       String arch = run.encoder().arch();
-      if (EncoderSpec.family(arch) != EncoderSpec.Family.VIT) {
+      if (EncoderSpec.family(arch) != VitArchitecture.INSTANCE) {
         throw new IllegalArgumentException(
             "mae needs a ViT (--arch vit-tiny or vit-small): " + arch);
       }
@@ -102,7 +103,7 @@ public final class Mae extends Method {
 
   public Mae(EncoderSpec spec, long seed, Config c) {
     super("mae");
-    if (spec.family() != EncoderSpec.Family.VIT) {
+    if (spec.family() != VitArchitecture.INSTANCE) {
       throw new IllegalArgumentException("MAE needs a ViT: " + spec);
     }
     this.backbone = backbone((VisionTransformer) Encoder.create(spec, seed));

@@ -60,11 +60,11 @@ public abstract class Encoder extends Layer {
    */
   public void setRandom(SplittableRandom random) {}
 
-  /** Creates the encoder that {@code spec} describes, its weights drawn from {@code seed}. */
+  /**
+   * Creates the encoder that {@code spec} describes, its weights drawn from {@code seed}, by its
+   * family ({@link Architecture#create}).
+   */
   public static Encoder create(EncoderSpec spec, long seed) {
-    return switch (spec.family()) {
-      case VIT -> new VisionTransformer(spec, new io.edgessl.train.nn.Init(seed));
-      case RESNET -> new ResNet(spec, new io.edgessl.train.nn.Init(seed));
-    };
+    return spec.family().create(spec, seed);
   }
 }

@@ -14,27 +14,17 @@ public final class PoolingOps {
   /**
    * The pooling {@code value} asks of an encoder of {@code spec} whose final feature map is {@code
    * mapSize x mapSize} cells (a ResNet's input size over its feature stride); null asks for the
-   * encoder's own embedding (cls for a ViT, gap for a ResNet).
+   * encoder's own embedding ({@link Architecture#defaultPooling}: cls for a ViT, gap for a ResNet).
    *
    * @throws IllegalArgumentException when the encoder has no such embedding: anything but cls for a
    *     ViT, cls for a ResNet, a grid finer than the feature map
    */
   public static Pooling resolve(Pooling value, EncoderSpec spec, int mapSize) {
-    boolean vit = spec.family() == EncoderSpec.Family.VIT;
+    Architecture family = spec.family();
     if (value == null) {
-      return vit ? Pooling.CLS : Pooling.GAP;
+      return family.defaultPooling();
     }
-    if (vit && value.kind() != Kind.CLS) {
-      throw new IllegalArgumentException(
-          "--embedding "
-              + value.id()
-              + ": a ViT's embedding is its [CLS] token (cls); gap, grid:N and map pool a"
-              + " ResNet's feature map");
-    }
-    if (!vit && value.kind() == Kind.CLS) {
-      throw new IllegalArgumentException(
-          "--embedding cls: a ResNet has no [CLS] token; choose gap, grid:N or map");
-    }
+    family.checkPooling(value);
     if (value.kind() == Kind.GRID && value.cells() > mapSize) {
       throw new IllegalArgumentException(
           String.format(

@@ -30,7 +30,7 @@ public final class ResNet extends Encoder {
   private boolean channelsLast;
 
   ResNet(EncoderSpec spec, Init init) {
-    if (spec.family() != EncoderSpec.Family.RESNET) {
+    if (spec.family() != ResNetArchitecture.INSTANCE) {
       throw new IllegalArgumentException("not a ResNet spec: " + spec);
     }
     this.spec = spec;
@@ -81,7 +81,7 @@ public final class ResNet extends Encoder {
 
   /** Input pixels per cell of the final feature map. */
   public int featureStride() {
-    return (1 << (spec.widths().length - 1)) * (imagenetStem ? 4 : 1);
+    return ResNetArchitecture.featureStride(spec);
   }
 
   @Override

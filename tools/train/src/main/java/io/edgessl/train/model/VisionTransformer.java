@@ -37,7 +37,7 @@ public final class VisionTransformer extends Encoder {
   private SplittableRandom random;
 
   VisionTransformer(EncoderSpec spec, Init init) {
-    if (spec.family() != EncoderSpec.Family.VIT) {
+    if (spec.family() != VitArchitecture.INSTANCE) {
       throw new IllegalArgumentException("not a ViT spec: " + spec);
     }
     this.spec = spec;
