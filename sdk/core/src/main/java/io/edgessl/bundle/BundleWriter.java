@@ -56,7 +56,7 @@ public final class BundleWriter {
     manifest.clearFiles();
     Map<String, byte[]> ordered = new LinkedHashMap<>(files);
     for (Map.Entry<String, byte[]> f : ordered.entrySet()) {
-      Manifest.Builder.checkFileName(f.getKey(), "file");
+      ManifestChecks.checkFileName(f.getKey(), "file");
       manifest.file(f.getKey(), ModelBundle.sha256(f.getValue()));
     }
     Manifest m = manifest.build();
@@ -106,7 +106,7 @@ public final class BundleWriter {
     all.putAll(files);
     manifest.clearFiles();
     for (Map.Entry<String, byte[]> f : all.entrySet()) {
-      Manifest.Builder.checkFileName(f.getKey(), "file");
+      ManifestChecks.checkFileName(f.getKey(), "file");
       manifest.file(f.getKey(), ModelBundle.sha256(f.getValue()));
     }
     Manifest m = manifest.build();

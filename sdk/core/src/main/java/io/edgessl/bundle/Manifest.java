@@ -1,17 +1,12 @@
 package io.edgessl.bundle;
 
 import io.edgessl.image.Preprocessing;
-import io.edgessl.image.ResizePolicy;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The {@code manifest.json} of a {@link ModelBundle}: what the model is, what it expects and what
@@ -63,14 +58,6 @@ import java.util.regex.Pattern;
 public final class Manifest {
   /** The format version this build reads and writes. */
   public static final int FORMAT_VERSION = 1;
-
-  /** File names allowed in a bundle: no directories, no hidden files. */
-  static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
-
-  /** Values of {@code embedding_pooling}. */
-  static final Pattern POOLING = Pattern.compile("cls|gap|map|grid:[1-9][0-9]{0,3}");
-
-  static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final String name;
   private final String architecture;
@@ -235,66 +222,7 @@ public final class Manifest {
 
   /** The manifest as JSON values ({@link io.edgessl.internal.io.Json#writePretty} writes it). */
   public Map<String, Object> toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format_version", (long) FORMAT_VERSION);
-    m.put("name", name);
-    m.put("architecture", architecture);
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("name", inputName);
-    input.put("height", (long) preprocessing.height());
-    input.put("width", (long) preprocessing.width());
-    m.put("input", input);
-    if (patchSize > 0) {
-      m.put("patch_size", (long) patchSize);
-    } else {
-      m.put("feature_stride", (long) featureStride);
-    }
-    m.put("color", preprocessing.color().name().toLowerCase(Locale.ROOT));
-    Map<String, Object> norm = new LinkedHashMap<>();
-    norm.put("mean", decimals(preprocessing.mean()));
-    norm.put("std", decimals(preprocessing.std()));
-    m.put("normalization", norm);
-    Map<String, Object> resize = new LinkedHashMap<>();
-    resize.put("policy", preprocessing.resizePolicy().name().toLowerCase(Locale.ROOT));
-    if (preprocessing.resizePolicy() == ResizePolicy.SHORT_SIDE_CENTER_CROP) {
-      resize.put("short_side", (long) preprocessing.shortSide());
-    }
-    resize.put("interpolation", preprocessing.interpolation().name().toLowerCase(Locale.ROOT));
-    m.put("resize", resize);
-    m.put("embedding_size", (long) embeddingSize);
-    if (patchFeatureSize != embeddingSize) {
-      m.put("patch_feature_size", (long) patchFeatureSize);
-    }
-    if (embeddingPooling != null) {
-      m.put("embedding_pooling", embeddingPooling);
-    }
-    Map<String, Object> outputs = new LinkedHashMap<>();
-    outputs.put("embedding", embeddingOutput);
-    outputs.put("patch_grid", patchGridOutput);
-    m.put("outputs", outputs);
-    Map<String, Object> prec = new LinkedHashMap<>();
-    precisions.forEach((p, f) -> prec.put(p.id(), f));
-    m.put("precisions", prec);
-    if (defaultPrecision != null) {
-      m.put("default_precision", defaultPrecision.id());
-    }
-    Map<String, Object> prov = new LinkedHashMap<>();
-    prov.put("method", provenance.method());
-    prov.put("data", provenance.data());
-    prov.put("steps", provenance.steps());
-    prov.put("commit", provenance.commit());
-    m.put("provenance", prov);
-    m.put("files", new LinkedHashMap<String, Object>(files));
-    return m;
-  }
-
-  /** Floats as the shortest decimals that read back to them (0.485, not 0.48500001430511475). */
-  private static List<Object> decimals(float[] v) {
-    List<Object> l = new ArrayList<>();
-    for (float f : v) {
-      l.add(Double.parseDouble(Float.toString(f)));
-    }
-    return l;
+    return ManifestWriter.toJson(this);
   }
 
   @Override
@@ -450,86 +378,18 @@ public final class Manifest {
      * @throws IllegalArgumentException naming the first field that is missing or wrong
      */
     public Manifest build() {
-      requireText(name, "name");
-      requireText(architecture, "architecture");
-      requireText(inputName, "input.name");
-      if (preprocessing == null) {
-        throw new IllegalArgumentException("preprocessing is missing");
-      }
-      if ((patchSize > 0) == (featureStride > 0)) {
-        throw new IllegalArgumentException(
-            "exactly one of patch_size and feature_stride must be positive, got "
-                + patchSize
-                + " and "
-                + featureStride);
-      }
-      int stride = patchSize > 0 ? patchSize : featureStride;
-      if (preprocessing.height() % stride != 0 || preprocessing.width() % stride != 0) {
-        throw new IllegalArgumentException(
-            (patchSize > 0 ? "patch_size " : "feature_stride ")
-                + stride
-                + " does not divide the input size "
-                + preprocessing.width()
-                + "x"
-                + preprocessing.height());
-      }
-      if (embeddingSize <= 0) {
-        throw new IllegalArgumentException("embedding_size must be positive: " + embeddingSize);
-      }
-      if (patchFeatureSize < 0) {
-        throw new IllegalArgumentException(
-            "patch_feature_size must be positive: " + patchFeatureSize);
-      }
-      if (embeddingPooling != null && !POOLING.matcher(embeddingPooling).matches()) {
-        throw new IllegalArgumentException(
-            "embedding_pooling '"
-                + embeddingPooling
-                + "' is not one of cls, gap, grid:N (N a positive integer), map");
-      }
-      requireText(embeddingOutput, "outputs.embedding");
-      requireText(patchGridOutput, "outputs.patch_grid");
-      if (embeddingOutput.equals(patchGridOutput)) {
-        throw new IllegalArgumentException(
-            "outputs.embedding and outputs.patch_grid are both '" + embeddingOutput + "'");
-      }
-      if (precisions.isEmpty()) {
-        throw new IllegalArgumentException("precisions: no model file");
-      }
-      if (defaultPrecision != null && !precisions.containsKey(defaultPrecision)) {
-        throw new IllegalArgumentException(
-            "default_precision " + defaultPrecision.id() + " is not one of " + precisions.keySet());
-      }
+      ManifestChecks.requireText(name, "name");
+      ManifestChecks.requireText(architecture, "architecture");
+      ManifestChecks.requireText(inputName, "input.name");
+      ManifestChecks.checkGrid(preprocessing, patchSize, featureStride);
+      ManifestChecks.checkEmbedding(
+          embeddingSize, patchFeatureSize, embeddingPooling, embeddingOutput, patchGridOutput);
+      ManifestChecks.checkPrecisions(precisions, defaultPrecision);
       if (provenance == null) {
         throw new IllegalArgumentException("provenance is missing");
       }
-      for (Map.Entry<String, String> f : files.entrySet()) {
-        checkFileName(f.getKey(), "files");
-        if (f.getValue() == null || !SHA256.matcher(f.getValue()).matches()) {
-          throw new IllegalArgumentException(
-              "files." + f.getKey() + ": not a lower-case hex SHA-256: " + f.getValue());
-        }
-      }
-      for (Map.Entry<Precision, String> p : precisions.entrySet()) {
-        checkFileName(p.getValue(), "precisions." + p.getKey().id());
-        if (!files.containsKey(p.getValue())) {
-          throw new IllegalArgumentException(
-              "precisions." + p.getKey().id() + ": " + p.getValue() + " is not listed in files");
-        }
-      }
+      ManifestChecks.checkFiles(files, precisions);
       return new Manifest(this);
-    }
-
-    private static void requireText(String s, String field) {
-      if (s == null || s.isEmpty()) {
-        throw new IllegalArgumentException(field + " is missing or empty");
-      }
-    }
-
-    static void checkFileName(String f, String field) {
-      if (f == null || !FILE_NAME.matcher(f).matches() || "manifest.json".equals(f)) {
-        throw new IllegalArgumentException(
-            field + ": '" + f + "' is not a plain file name (letters, digits, . _ + -)");
-      }
     }
   }
 }
