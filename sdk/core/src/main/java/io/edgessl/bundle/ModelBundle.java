@@ -277,7 +277,7 @@ public final class ModelBundle {
     return archive;
   }
 
-  /** The verified manifest. */
+  /** {@return the verified manifest (immutable)} */
   public Manifest manifest() {
     return manifest;
   }
