@@ -62,6 +62,7 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
    * The fastest variant this CPU runs.
    *
    * @throws UnsupportedOperationException when the library cannot be loaded (the message says why)
+   * @return kernels of the best variant; stateless and thread-safe, may be shared
    */
   public static NativeKernels best() {
     NativeLoader.load();
@@ -75,6 +76,8 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
    * @throws IllegalArgumentException if the library has no variant of that name
    * @throws UnsupportedOperationException when the library cannot be loaded or this CPU cannot run
    *     the variant
+   * @param variant the variant's name, one of {@link #supportedVariants()}
+   * @return kernels of that variant; stateless and thread-safe
    */
   public static NativeKernels of(String variant) {
     Objects.requireNonNull(variant, "variant");
@@ -102,6 +105,7 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
    * The variants this CPU runs, slowest first ({@code portable} always).
    *
    * @throws UnsupportedOperationException when the library cannot be loaded
+   * @return the variant names, a new list
    */
   public static List<String> supportedVariants() {
     NativeLoader.load();
@@ -117,18 +121,24 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
     }
   }
 
-  /** Where the library was loaded from (for logs). */
+  /**
+   * Where the library was loaded from (for logs).
+   *
+   * @return a description for logs: the {@code -Dedgessl.native.library} path, the jar and its
+   *     platform, or the {@code java.library.path} entry
+   * @throws UnsupportedOperationException when the library cannot be loaded
+   */
   public static String libraryOrigin() {
     return NativeLoader.load().origin();
   }
 
-  /** {@code "native-"} and the variant, e.g. {@code "native-avx512-vnni"}. */
+  /** {@return {@code "native-"} and the variant, e.g. {@code "native-avx512-vnni"}} */
   @Override
   public String name() {
     return "native-" + variantName;
   }
 
-  /** The CPU variant, e.g. {@code "avx2"}. */
+  /** {@return the CPU variant, e.g. {@code "avx2"}} */
   public String variant() {
     return variantName;
   }
@@ -210,6 +220,14 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
    * @throws IllegalArgumentException for a negative size or a segment too small, misaligned for its
    *     element type, or read-only where it is written
    * @throws IllegalStateException if a segment's arena is closed
+   * @param bank the packed bank, at least {@code 4 * PackedBank.length(count, dim)} bytes; read
+   * @param count number of vectors in the bank
+   * @param dim vector dimension
+   * @param queries {@code queryCount} query rows of {@code dim} floats; read
+   * @param queryCount number of queries
+   * @param k neighbours per query, {@code >= 1}
+   * @param outScores receives {@code queryCount * k} float scores
+   * @param outSlots receives {@code queryCount * k} int bank slots
    */
   public void searchPacked(
       MemorySegment bank,
@@ -236,6 +254,17 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
    * @throws IllegalArgumentException as {@link #searchPacked(MemorySegment, int, int,
    *     MemorySegment, int, int, MemorySegment, MemorySegment)}
    * @throws IllegalStateException if a segment's arena is closed
+   * @param bank the packed INT8 bank, at least {@code PackedInt8Bank.length(count, dim)} bytes;
+   *     read
+   * @param bankScales {@code count} float scales, one per slot; read
+   * @param count number of vectors in the bank
+   * @param dim vector dimension (before padding)
+   * @param queries {@code queryCount} rows of {@code PackedInt8Bank.paddedDim(dim)} codes; read
+   * @param queryScales {@code queryCount} float scales; read
+   * @param queryCount number of queries
+   * @param k neighbours per query, {@code >= 1}
+   * @param outScores receives {@code queryCount * k} float scores
+   * @param outSlots receives {@code queryCount * k} int bank slots
    */
   public void searchPackedInt8(
       MemorySegment bank,

@@ -50,13 +50,16 @@ public final class BundleWriter {
    * @return the manifest written
    * @throws IllegalArgumentException when the manifest is incomplete or names files not given
    * @throws EdgeSslException {@link ErrorCode#IO} when writing fails; nothing is left behind
+   * @param target the zip file or directory to create
+   * @param files the bundle's files (model files and any others) by plain file name, with their
+   *     contents; read, not kept or modified
    */
   public static Manifest write(Path target, Manifest.Builder manifest, Map<String, byte[]> files)
       throws EdgeSslException {
     manifest.clearFiles();
     Map<String, byte[]> ordered = new LinkedHashMap<>(files);
     for (Map.Entry<String, byte[]> f : ordered.entrySet()) {
-      Manifest.Builder.checkFileName(f.getKey(), "file");
+      ManifestChecks.checkFileName(f.getKey(), "file");
       manifest.file(f.getKey(), ModelBundle.sha256(f.getValue()));
     }
     Manifest m = manifest.build();
@@ -95,6 +98,9 @@ public final class BundleWriter {
    * @throws IllegalArgumentException when the manifest is incomplete or names files not present
    * @throws EdgeSslException when a carried-over file changed since the bundle was opened ({@link
    *     ErrorCode#CORRUPT_FILE}) or writing fails ({@link ErrorCode#IO})
+   * @param bundle the bundle to replace, opened by {@link ModelBundle#open}
+   * @param files files to add or replace by plain file name, with their contents; read, not kept or
+   *     modified
    */
   public static Manifest update(
       ModelBundle bundle, Manifest.Builder manifest, Map<String, byte[]> files)
@@ -106,7 +112,7 @@ public final class BundleWriter {
     all.putAll(files);
     manifest.clearFiles();
     for (Map.Entry<String, byte[]> f : all.entrySet()) {
-      Manifest.Builder.checkFileName(f.getKey(), "file");
+      ManifestChecks.checkFileName(f.getKey(), "file");
       manifest.file(f.getKey(), ModelBundle.sha256(f.getValue()));
     }
     Manifest m = manifest.build();

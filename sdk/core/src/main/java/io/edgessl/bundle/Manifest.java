@@ -1,17 +1,12 @@
 package io.edgessl.bundle;
 
 import io.edgessl.image.Preprocessing;
-import io.edgessl.image.ResizePolicy;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The {@code manifest.json} of a {@link ModelBundle}: what the model is, what it expects and what
@@ -64,14 +59,6 @@ public final class Manifest {
   /** The format version this build reads and writes. */
   public static final int FORMAT_VERSION = 1;
 
-  /** File names allowed in a bundle: no directories, no hidden files. */
-  static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
-
-  /** Values of {@code embedding_pooling}. */
-  static final Pattern POOLING = Pattern.compile("cls|gap|map|grid:[1-9][0-9]{0,3}");
-
-  static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
   private final String name;
   private final String architecture;
   private final String inputName;
@@ -106,12 +93,15 @@ public final class Manifest {
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(b.files));
   }
 
-  /** An empty builder. */
+  /** {@return a new, empty builder} Input name and output names start at their defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this manifest's values. */
+  /**
+   * {@return a new builder holding this manifest's values}, files included; changing it leaves this
+   * manifest as it is.
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.name = name;
@@ -132,86 +122,98 @@ public final class Manifest {
     return b;
   }
 
+  /** {@return the format version, always {@value #FORMAT_VERSION}} */
   public int formatVersion() {
     return FORMAT_VERSION;
   }
 
+  /** {@return the model's name, e.g. {@code vit-tiny-dino-fmnist}} */
   public String name() {
     return name;
   }
 
-  /** Free-form architecture name, e.g. {@code vit-tiny/16} or {@code resnet18}. */
+  /** {@return the free-form architecture name, e.g. {@code vit-tiny/16} or {@code resnet18}} */
   public String architecture() {
     return architecture;
   }
 
-  /** Name of the model's one input. */
+  /** {@return the name of the model's one input} */
   public String inputName() {
     return inputName;
   }
 
-  /** Patch size of a ViT, or 0 when the manifest gives a feature stride instead. */
+  /**
+   * {@return the patch size of a ViT in input pixels, or 0 when the manifest gives a feature stride
+   * instead}
+   */
   public int patchSize() {
     return patchSize;
   }
 
-  /** Feature stride of a CNN's patch grid, or 0 when the manifest gives a patch size instead. */
+  /**
+   * {@return the feature stride of a CNN's patch grid in input pixels, or 0 when the manifest gives
+   * a patch size instead}
+   */
   public int featureStride() {
     return featureStride;
   }
 
-  /** Input pixels per grid cell along each axis: the patch size or the feature stride. */
+  /**
+   * {@return the input pixels per grid cell along each axis: the patch size or the feature stride}
+   */
   public int gridStride() {
     return patchSize > 0 ? patchSize : featureStride;
   }
 
-  /** Rows of the patch grid. */
+  /** {@return the rows of the patch grid: input height / grid stride} */
   public int gridHeight() {
     return preprocessing.height() / gridStride();
   }
 
-  /** Columns of the patch grid. */
+  /** {@return the columns of the patch grid: input width / grid stride} */
   public int gridWidth() {
     return preprocessing.width() / gridStride();
   }
 
-  /** Input size, colour, resize, crop and normalization. */
+  /** {@return the input size, colour, resize, crop and normalization} */
   public Preprocessing preprocessing() {
     return preprocessing;
   }
 
-  /** Dimension of the global embedding. */
+  /** {@return the dimension (number of floats) of the global embedding} */
   public int embeddingSize() {
     return embeddingSize;
   }
 
   /**
-   * Dimension of each patch feature: the embedding size unless the embedding pools the feature map
-   * into several cells ({@code grid:N}, {@code map}).
+   * {@return the dimension (number of floats) of each patch feature}: the embedding size unless the
+   * embedding pools the feature map into several cells ({@code grid:N}, {@code map}).
    */
   public int patchFeatureSize() {
     return patchFeatureSize;
   }
 
   /**
-   * How the global embedding comes from the last features ({@code cls}, {@code gap}, {@code
-   * grid:N}, {@code map}), or null when the manifest does not say.
+   * {@return how the global embedding comes from the last features ({@code cls}, {@code gap},
+   * {@code grid:N}, {@code map}), or null when the manifest does not say}
    */
   public String embeddingPooling() {
     return embeddingPooling;
   }
 
-  /** Name of the model output holding the global embedding. */
+  /** {@return the name of the model output holding the global embedding} */
   public String embeddingOutput() {
     return embeddingOutput;
   }
 
-  /** Name of the model output holding the patch grid. */
+  /** {@return the name of the model output holding the patch grid} */
   public String patchGridOutput() {
     return patchGridOutput;
   }
 
-  /** File of each precision present, in the order FP32, FP16, INT8. */
+  /**
+   * {@return the model file of each precision present, in the order FP32, FP16, INT8; immutable}
+   */
   public Map<Precision, String> precisions() {
     return precisions;
   }
@@ -219,82 +221,33 @@ public final class Manifest {
   /**
    * The precision {@code Encoder.open} runs when the caller names none ({@code default_precision},
    * optional, one of {@link #precisions()}); empty when the manifest records none (then FP32).
+   *
+   * @return the recorded default precision, or empty
    */
   public Optional<Precision> defaultPrecision() {
     return Optional.ofNullable(defaultPrecision);
   }
 
+  /** {@return where the model comes from: training method, data, steps, commit} */
   public Provenance provenance() {
     return provenance;
   }
 
-  /** SHA-256 (lower-case hex) of every file of the bundle except the manifest, by file name. */
+  /**
+   * {@return the SHA-256 (lower-case hex) of every file of the bundle except the manifest, by file
+   * name, in the manifest's order; immutable}
+   */
   public Map<String, String> files() {
     return files;
   }
 
-  /** The manifest as JSON values ({@link io.edgessl.internal.io.Json#writePretty} writes it). */
+  /**
+   * {@return the manifest as JSON values: a new, mutable map of maps, lists, strings, longs and
+   * doubles in the documented field order} {@link io.edgessl.internal.io.Json#writePretty} writes
+   * it.
+   */
   public Map<String, Object> toJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format_version", (long) FORMAT_VERSION);
-    m.put("name", name);
-    m.put("architecture", architecture);
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("name", inputName);
-    input.put("height", (long) preprocessing.height());
-    input.put("width", (long) preprocessing.width());
-    m.put("input", input);
-    if (patchSize > 0) {
-      m.put("patch_size", (long) patchSize);
-    } else {
-      m.put("feature_stride", (long) featureStride);
-    }
-    m.put("color", preprocessing.color().name().toLowerCase(Locale.ROOT));
-    Map<String, Object> norm = new LinkedHashMap<>();
-    norm.put("mean", decimals(preprocessing.mean()));
-    norm.put("std", decimals(preprocessing.std()));
-    m.put("normalization", norm);
-    Map<String, Object> resize = new LinkedHashMap<>();
-    resize.put("policy", preprocessing.resizePolicy().name().toLowerCase(Locale.ROOT));
-    if (preprocessing.resizePolicy() == ResizePolicy.SHORT_SIDE_CENTER_CROP) {
-      resize.put("short_side", (long) preprocessing.shortSide());
-    }
-    resize.put("interpolation", preprocessing.interpolation().name().toLowerCase(Locale.ROOT));
-    m.put("resize", resize);
-    m.put("embedding_size", (long) embeddingSize);
-    if (patchFeatureSize != embeddingSize) {
-      m.put("patch_feature_size", (long) patchFeatureSize);
-    }
-    if (embeddingPooling != null) {
-      m.put("embedding_pooling", embeddingPooling);
-    }
-    Map<String, Object> outputs = new LinkedHashMap<>();
-    outputs.put("embedding", embeddingOutput);
-    outputs.put("patch_grid", patchGridOutput);
-    m.put("outputs", outputs);
-    Map<String, Object> prec = new LinkedHashMap<>();
-    precisions.forEach((p, f) -> prec.put(p.id(), f));
-    m.put("precisions", prec);
-    if (defaultPrecision != null) {
-      m.put("default_precision", defaultPrecision.id());
-    }
-    Map<String, Object> prov = new LinkedHashMap<>();
-    prov.put("method", provenance.method());
-    prov.put("data", provenance.data());
-    prov.put("steps", provenance.steps());
-    prov.put("commit", provenance.commit());
-    m.put("provenance", prov);
-    m.put("files", new LinkedHashMap<String, Object>(files));
-    return m;
-  }
-
-  /** Floats as the shortest decimals that read back to them (0.485, not 0.48500001430511475). */
-  private static List<Object> decimals(float[] v) {
-    List<Object> l = new ArrayList<>();
-    for (float f : v) {
-      l.add(Double.parseDouble(Float.toString(f)));
-    }
-    return l;
+    return ManifestWriter.toJson(this);
   }
 
   @Override
@@ -335,43 +288,82 @@ public final class Manifest {
 
     private Builder() {}
 
+    /**
+     * Sets the model's name (required).
+     *
+     * @param name the name, not empty
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = name;
       return this;
     }
 
+    /**
+     * Sets the free-form architecture name (required), e.g. {@code vit-tiny/16}.
+     *
+     * @param architecture the architecture, not empty
+     * @return this builder
+     */
     public Builder architecture(String architecture) {
       this.architecture = architecture;
       return this;
     }
 
-    /** Name of the model's input (default {@code pixels}). */
+    /**
+     * Name of the model's input (default {@code pixels}).
+     *
+     * @param inputName the input's name, not empty
+     * @return this builder
+     */
     public Builder inputName(String inputName) {
       this.inputName = inputName;
       return this;
     }
 
-    /** A ViT's patch size (clears the feature stride). */
+    /**
+     * A ViT's patch size (clears the feature stride).
+     *
+     * @param patchSize the patch size in input pixels, positive, dividing the input size
+     * @return this builder
+     */
     public Builder patchSize(int patchSize) {
       this.patchSize = patchSize;
       this.featureStride = 0;
       return this;
     }
 
-    /** A CNN's feature stride (clears the patch size). */
+    /**
+     * A CNN's feature stride (clears the patch size).
+     *
+     * @param featureStride input pixels per grid cell, positive, dividing the input size
+     * @return this builder
+     */
     public Builder featureStride(int featureStride) {
       this.featureStride = featureStride;
       this.patchSize = 0;
       return this;
     }
 
-    /** Input size, colour, resize, crop and normalization. */
+    /**
+     * Input size, colour, resize, crop and normalization.
+     *
+     * @param preprocessing the preprocessing (required); kept, it is immutable
+     * @return this builder
+     */
     public Builder preprocessing(Preprocessing preprocessing) {
       this.preprocessing = preprocessing;
       return this;
     }
 
-    /** Embedding size, and the output names (defaults {@code embedding}, {@code patch_grid}). */
+    /**
+     * Embedding size, and the output names (defaults {@code embedding}, {@code patch_grid}).
+     *
+     * @param size the global embedding's dimension in floats, positive
+     * @param embeddingOutput the name of the output holding the global embedding
+     * @param patchGridOutput the name of the output holding the patch grid, another name
+     * @return this builder
+     */
     public Builder embedding(int size, String embeddingOutput, String patchGridOutput) {
       this.embeddingSize = size;
       this.embeddingOutput = embeddingOutput;
@@ -382,6 +374,9 @@ public final class Manifest {
     /**
      * Dimension of each patch feature when it differs from the embedding size; 0 (the default)
      * means the embedding size.
+     *
+     * @param size floats per patch feature, or 0
+     * @return this builder
      */
     public Builder patchFeatureSize(int size) {
       this.patchFeatureSize = size;
@@ -391,19 +386,32 @@ public final class Manifest {
     /**
      * How the embedding pools the last features: {@code cls}, {@code gap}, {@code grid:N} or {@code
      * map}; null (the default) leaves it unrecorded.
+     *
+     * @param pooling the pooling, or null
+     * @return this builder
      */
     public Builder embeddingPooling(String pooling) {
       this.embeddingPooling = pooling;
       return this;
     }
 
-    /** Declares the model file of a precision. */
+    /**
+     * Declares the model file of a precision.
+     *
+     * @param precision the precision, not null
+     * @param file the model file's name in the bundle (a plain file name, listed in the files)
+     * @return this builder
+     */
     public Builder precision(Precision precision, String file) {
       precisions.put(Objects.requireNonNull(precision, "precision"), file);
       return this;
     }
 
-    /** Forgets the declared precisions (a tool that rewrites which models a bundle holds). */
+    /**
+     * Forgets the declared precisions (a tool that rewrites which models a bundle holds).
+     *
+     * @return this builder
+     */
     public Builder clearPrecisions() {
       precisions.clear();
       return this;
@@ -421,24 +429,45 @@ public final class Manifest {
       return precision(precision, file).file(file, sha256);
     }
 
-    /** The precision encoders run by default; null (the default) records none (FP32 then). */
+    /**
+     * The precision encoders run by default; null (the default) records none (FP32 then).
+     *
+     * @param precision one of the declared precisions, or null
+     * @return this builder
+     */
     public Builder defaultPrecision(Precision precision) {
       this.defaultPrecision = precision;
       return this;
     }
 
+    /**
+     * Sets where the model comes from (required).
+     *
+     * @param provenance the provenance
+     * @return this builder
+     */
     public Builder provenance(Provenance provenance) {
       this.provenance = provenance;
       return this;
     }
 
-    /** Records a file's SHA-256 (lower-case hex). */
+    /**
+     * Records a file's SHA-256 (lower-case hex).
+     *
+     * @param file a plain file name of the bundle, not {@code manifest.json}
+     * @param sha256 the file's SHA-256, 64 lower-case hex digits
+     * @return this builder
+     */
     public Builder file(String file, String sha256) {
       files.put(file, sha256);
       return this;
     }
 
-    /** Forgets the recorded files. */
+    /**
+     * Forgets the recorded files.
+     *
+     * @return this builder
+     */
     public Builder clearFiles() {
       files.clear();
       return this;
@@ -448,88 +477,21 @@ public final class Manifest {
      * Checks every field and makes the manifest.
      *
      * @throws IllegalArgumentException naming the first field that is missing or wrong
+     * @return a new, immutable manifest; the builder may be reused
      */
     public Manifest build() {
-      requireText(name, "name");
-      requireText(architecture, "architecture");
-      requireText(inputName, "input.name");
-      if (preprocessing == null) {
-        throw new IllegalArgumentException("preprocessing is missing");
-      }
-      if ((patchSize > 0) == (featureStride > 0)) {
-        throw new IllegalArgumentException(
-            "exactly one of patch_size and feature_stride must be positive, got "
-                + patchSize
-                + " and "
-                + featureStride);
-      }
-      int stride = patchSize > 0 ? patchSize : featureStride;
-      if (preprocessing.height() % stride != 0 || preprocessing.width() % stride != 0) {
-        throw new IllegalArgumentException(
-            (patchSize > 0 ? "patch_size " : "feature_stride ")
-                + stride
-                + " does not divide the input size "
-                + preprocessing.width()
-                + "x"
-                + preprocessing.height());
-      }
-      if (embeddingSize <= 0) {
-        throw new IllegalArgumentException("embedding_size must be positive: " + embeddingSize);
-      }
-      if (patchFeatureSize < 0) {
-        throw new IllegalArgumentException(
-            "patch_feature_size must be positive: " + patchFeatureSize);
-      }
-      if (embeddingPooling != null && !POOLING.matcher(embeddingPooling).matches()) {
-        throw new IllegalArgumentException(
-            "embedding_pooling '"
-                + embeddingPooling
-                + "' is not one of cls, gap, grid:N (N a positive integer), map");
-      }
-      requireText(embeddingOutput, "outputs.embedding");
-      requireText(patchGridOutput, "outputs.patch_grid");
-      if (embeddingOutput.equals(patchGridOutput)) {
-        throw new IllegalArgumentException(
-            "outputs.embedding and outputs.patch_grid are both '" + embeddingOutput + "'");
-      }
-      if (precisions.isEmpty()) {
-        throw new IllegalArgumentException("precisions: no model file");
-      }
-      if (defaultPrecision != null && !precisions.containsKey(defaultPrecision)) {
-        throw new IllegalArgumentException(
-            "default_precision " + defaultPrecision.id() + " is not one of " + precisions.keySet());
-      }
+      ManifestChecks.requireText(name, "name");
+      ManifestChecks.requireText(architecture, "architecture");
+      ManifestChecks.requireText(inputName, "input.name");
+      ManifestChecks.checkGrid(preprocessing, patchSize, featureStride);
+      ManifestChecks.checkEmbedding(
+          embeddingSize, patchFeatureSize, embeddingPooling, embeddingOutput, patchGridOutput);
+      ManifestChecks.checkPrecisions(precisions, defaultPrecision);
       if (provenance == null) {
         throw new IllegalArgumentException("provenance is missing");
       }
-      for (Map.Entry<String, String> f : files.entrySet()) {
-        checkFileName(f.getKey(), "files");
-        if (f.getValue() == null || !SHA256.matcher(f.getValue()).matches()) {
-          throw new IllegalArgumentException(
-              "files." + f.getKey() + ": not a lower-case hex SHA-256: " + f.getValue());
-        }
-      }
-      for (Map.Entry<Precision, String> p : precisions.entrySet()) {
-        checkFileName(p.getValue(), "precisions." + p.getKey().id());
-        if (!files.containsKey(p.getValue())) {
-          throw new IllegalArgumentException(
-              "precisions." + p.getKey().id() + ": " + p.getValue() + " is not listed in files");
-        }
-      }
+      ManifestChecks.checkFiles(files, precisions);
       return new Manifest(this);
-    }
-
-    private static void requireText(String s, String field) {
-      if (s == null || s.isEmpty()) {
-        throw new IllegalArgumentException(field + " is missing or empty");
-      }
-    }
-
-    static void checkFileName(String f, String field) {
-      if (f == null || !FILE_NAME.matcher(f).matches() || "manifest.json".equals(f)) {
-        throw new IllegalArgumentException(
-            field + ": '" + f + "' is not a plain file name (letters, digits, . _ + -)");
-      }
     }
   }
 }

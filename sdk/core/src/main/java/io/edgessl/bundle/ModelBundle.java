@@ -65,6 +65,8 @@ public final class ModelBundle {
    *     file it lists is missing; {@link ErrorCode#UNSUPPORTED_VERSION} for a manifest of another
    *     format version; {@link ErrorCode#CORRUPT_FILE} for a bad manifest, a hash mismatch or an
    *     unlisted file; {@link ErrorCode#IO} when reading fails
+   * @param path a bundle directory, or a zip file (usually {@code .edgessl})
+   * @return the opened bundle; it holds no open file or memory beyond its manifest
    */
   public static ModelBundle open(Path path) throws EdgeSslException {
     if (Files.isDirectory(path)) {
@@ -101,6 +103,10 @@ public final class ModelBundle {
    *     ErrorCode#IO} when it cannot be read
    * @throws IllegalArgumentException when {@code description} is incomplete or inconsistent (the
    *     message names the field)
+   * @param onnx the ONNX model file
+   * @param precision the precision the file holds
+   * @param description what a manifest would say; modified (its precisions and files are replaced)
+   * @return a bundle whose only file is {@code onnx}
    */
   public static ModelBundle fromOnnx(Path onnx, Precision precision, Manifest.Builder description)
       throws EdgeSslException {
@@ -231,7 +237,12 @@ public final class ModelBundle {
     return n;
   }
 
-  /** The SHA-256 of {@code bytes}, lower-case hex. */
+  /**
+   * The SHA-256 of {@code bytes}, lower-case hex.
+   *
+   * @param bytes the data; read, not modified
+   * @return 64 lower-case hex digits
+   */
   public static String sha256(byte[] bytes) {
     return HexFormat.of().formatHex(sha256().digest(bytes));
   }
@@ -248,27 +259,44 @@ public final class ModelBundle {
     return new EdgeSslException(ErrorCode.IO, what + ": " + e, e);
   }
 
-  /** Where the bundle is. */
+  /**
+   * Where the bundle is.
+   *
+   * @return the bundle's directory or zip file
+   */
   public Path path() {
     return path;
   }
 
-  /** Whether the bundle is a zip file (else a directory). */
+  /**
+   * Whether the bundle is a zip file (else a directory).
+   *
+   * @return true for a zip file
+   */
   public boolean isArchive() {
     return archive;
   }
 
-  /** The verified manifest. */
+  /** {@return the verified manifest (immutable)} */
   public Manifest manifest() {
     return manifest;
   }
 
-  /** Size in bytes of each listed file, as verified. */
+  /**
+   * Size in bytes of each listed file, as verified.
+   *
+   * @return file sizes in bytes by file name; immutable
+   */
   public Map<String, Long> sizes() {
     return sizes;
   }
 
-  /** How messages name a file of this bundle: {@code dir/file} or {@code bundle.edgessl!file}. */
+  /**
+   * How messages name a file of this bundle: {@code dir/file} or {@code bundle.edgessl!file}.
+   *
+   * @param file a file name of the bundle
+   * @return the file's name for messages
+   */
   public String describe(String file) {
     return archive ? path + "!" + file : path.resolve(file).toString();
   }
@@ -278,6 +306,8 @@ public final class ModelBundle {
    *
    * @throws IllegalArgumentException when the manifest does not list {@code file}
    * @throws EdgeSslException when it is missing, changed since {@link #open}, or unreadable
+   * @param file a file the manifest lists
+   * @return the file's contents: a new array the caller owns
    */
   public byte[] read(String file) throws EdgeSslException {
     String expected = manifest.files().get(file);
@@ -336,6 +366,8 @@ public final class ModelBundle {
    *
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when the bundle has no model of that
    *     precision, or as {@link #read}
+   * @param precision the precision
+   * @return the model file's contents: a new array the caller owns
    */
   public byte[] model(Precision precision) throws EdgeSslException {
     String file = manifest.precisions().get(precision);

@@ -17,6 +17,8 @@ public enum Precision {
 
   /**
    * The name used in manifests and on the command line: {@code fp32}, {@code fp16}, {@code int8}.
+   *
+   * @return the lower-case name
    */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -26,6 +28,8 @@ public enum Precision {
    * The precision named {@code id} ({@code fp32}, {@code fp16} or {@code int8}, any case).
    *
    * @throws IllegalArgumentException for any other name
+   * @param id the name
+   * @return the precision
    */
   public static Precision parse(String id) {
     for (Precision p : values()) {

@@ -13,6 +13,12 @@ import java.util.Objects;
  *     not in version control)
  */
 public record Provenance(String method, String data, long steps, String commit) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException if {@code method}, {@code data} or {@code commit} is null
+   * @throws IllegalArgumentException if one of them is empty or {@code steps} is negative
+   */
   public Provenance {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(data, "data");

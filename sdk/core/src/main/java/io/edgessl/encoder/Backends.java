@@ -55,7 +55,11 @@ public final class Backends {
     return List.copyOf(slots);
   }
 
-  /** Names of the backends found, highest rank first (whether or not they can run here). */
+  /**
+   * Names of the backends found, highest rank first (whether or not they can run here).
+   *
+   * @return the backend names, e.g. {@code [onnxruntime]}; a new list
+   */
   public static List<String> names() {
     List<String> names = new ArrayList<>();
     for (Slot s : Holder.SLOTS) {
@@ -69,6 +73,8 @@ public final class Backends {
    *
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when no provider has that name or it
    *     cannot run here; the message says which backends there are, or why it cannot run
+   * @param name the backend's name, e.g. {@code onnxruntime}
+   * @return the backend, shared by every caller
    */
   public static Backend get(String name) throws EdgeSslException {
     for (Slot s : Holder.SLOTS) {
@@ -94,6 +100,7 @@ public final class Backends {
    * The backend named by {@code -Dedgessl.backend}, else the highest-ranked one that can run here.
    *
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when none can
+   * @return the backend, shared by every caller
    */
   public static Backend best() throws EdgeSslException {
     String forced = System.getProperty(PROPERTY, "");

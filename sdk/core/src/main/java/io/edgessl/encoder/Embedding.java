@@ -13,7 +13,12 @@ import java.util.Arrays;
 public final class Embedding {
   private final float[] vector;
 
-  /** Wraps {@code vector} (not copied: the embedding owns it from now on). */
+  /**
+   * Wraps {@code vector} (not copied: the embedding owns it from now on).
+   *
+   * @param vector the components, at least one; kept, not copied
+   * @throws IllegalArgumentException if {@code vector} is empty
+   */
   public Embedding(float[] vector) {
     if (vector.length == 0) {
       throw new IllegalArgumentException("an embedding has at least one component");
@@ -21,7 +26,11 @@ public final class Embedding {
     this.vector = vector;
   }
 
-  /** Number of components. */
+  /**
+   * Number of components.
+   *
+   * @return the number of float components, positive
+   */
   public int dimension() {
     return vector.length;
   }
@@ -29,17 +38,30 @@ public final class Embedding {
   /**
    * The components: this embedding's own array, not a copy (the encoder never touches it again).
    * Modifying it modifies the embedding.
+   *
+   * @return the components
    */
   public float[] vector() {
     return vector;
   }
 
-  /** Component {@code i}. */
+  /**
+   * Component {@code i}.
+   *
+   * @param i the component's index, from 0 to {@code dimension() - 1}
+   * @return the component
+   */
   public float get(int i) {
     return vector[i];
   }
 
-  /** Cosine similarity with {@code other}, in double. */
+  /**
+   * Cosine similarity with {@code other}, in double.
+   *
+   * @param other an embedding of the same dimension; read, not modified
+   * @return the cosine similarity, in [-1, 1]; 0 when either vector is zero
+   * @throws IllegalArgumentException if the dimensions differ
+   */
   public double cosine(Embedding other) {
     if (other.vector.length != vector.length) {
       throw new IllegalArgumentException(

@@ -83,12 +83,19 @@ public final class Encoder implements AutoCloseable {
    * fastest instead.
    *
    * @throws EdgeSslException as {@link Builder#build()}
+   * @param bundle the model bundle; its model file is read when the encoder opens
+   * @return a new encoder, owned by the caller, who closes it
    */
   public static Encoder open(ModelBundle bundle) throws EdgeSslException {
     return builder(bundle).build();
   }
 
-  /** Options for an encoder on {@code bundle}. */
+  /**
+   * Options for an encoder on {@code bundle}.
+   *
+   * @param bundle the model bundle; its model file is read when the encoder opens
+   * @return a new builder with the defaults
+   */
   public static Builder builder(ModelBundle bundle) {
     return new Builder(Objects.requireNonNull(bundle, "bundle"));
   }
@@ -99,33 +106,58 @@ public final class Encoder implements AutoCloseable {
    *
    * @throws EdgeSslException as {@link ModelBundle#fromOnnx}
    * @throws IllegalArgumentException when {@code description} is incomplete or inconsistent
+   * @param onnxFile the ONNX model file
+   * @param precision the precision the file holds
+   * @param description the manifest's fields but the files (name, architecture, provenance may be
+   *     left out)
+   * @return a new builder with the defaults
    */
   public static Builder builder(Path onnxFile, Precision precision, Manifest.Builder description)
       throws EdgeSslException {
     return builder(ModelBundle.fromOnnx(onnxFile, precision, description));
   }
 
-  /** The bundle's manifest. */
+  /**
+   * The bundle's manifest.
+   *
+   * @return the manifest
+   */
   public Manifest manifest() {
     return manifest;
   }
 
-  /** The backend running the model, e.g. {@code onnxruntime}. */
+  /**
+   * The backend running the model, e.g. {@code onnxruntime}.
+   *
+   * @return the backend's name
+   */
   public String backend() {
     return backendName;
   }
 
-  /** The precision of the model running. */
+  /**
+   * The precision of the model running.
+   *
+   * @return the precision chosen at open time
+   */
   public Precision precision() {
     return precision;
   }
 
-  /** Name of the kernels that preprocess frames, e.g. {@code native-avx512} or {@code java}. */
+  /**
+   * Name of the kernels that preprocess frames, e.g. {@code native-avx512} or {@code java}.
+   *
+   * @return the preprocessing kernels' full name
+   */
   public String kernelsName() {
     return preprocessor.kernelsName();
   }
 
-  /** Dimension of embeddings. */
+  /**
+   * Dimension of embeddings.
+   *
+   * @return the number of float components of each {@link Embedding}
+   */
   public int dimension() {
     return dim;
   }
@@ -133,6 +165,8 @@ public final class Encoder implements AutoCloseable {
   /**
    * Dimension of patch features: {@link #dimension()} unless the embedding pools the feature map
    * into several cells (the manifest's {@code patch_feature_size}).
+   *
+   * @return the number of float components of each patch feature
    */
   public int patchDimension() {
     return manifest.patchFeatureSize();
@@ -143,6 +177,8 @@ public final class Encoder implements AutoCloseable {
    *
    * @throws EdgeSslException when the backend fails
    * @throws IllegalStateException after {@link #close()}
+   * @param frame the image; read, not kept
+   * @return a new embedding of {@link #dimension()} floats, owned by the caller
    */
   public synchronized Embedding embed(Frame frame) throws EdgeSslException {
     Objects.requireNonNull(frame, "frame");
@@ -150,14 +186,29 @@ public final class Encoder implements AutoCloseable {
     return embedding(0);
   }
 
-  /** The patch features (and global embedding) of one frame. */
+  /**
+   * The patch features (and global embedding) of one frame.
+   *
+   * @param frame the image; read, not kept
+   * @return new features: a grid of {@link Manifest#gridHeight()} x {@link Manifest#gridWidth()}
+   *     cells of {@link #patchDimension()} floats and the global embedding, owned by the caller
+   * @throws EdgeSslException when the backend fails
+   * @throws IllegalStateException after {@link #close()}
+   */
   public synchronized PatchFeatures features(Frame frame) throws EdgeSslException {
     Objects.requireNonNull(frame, "frame");
     infer(List.of(frame), 0, 1);
     return patches(0);
   }
 
-  /** Global embeddings of several frames, in order, batched. */
+  /**
+   * Global embeddings of several frames, in order, batched.
+   *
+   * @param frames the images; read, not kept
+   * @return one new embedding per frame, in order, owned by the caller
+   * @throws EdgeSslException when the backend fails
+   * @throws IllegalStateException after {@link #close()}
+   */
   public synchronized List<Embedding> embed(List<Frame> frames) throws EdgeSslException {
     List<Embedding> out = new ArrayList<>(frames.size());
     for (int from = 0; from < frames.size(); from += session.maxBatch()) {
@@ -176,6 +227,10 @@ public final class Encoder implements AutoCloseable {
    * video). Returns one new array per frame, {@link #dimension()} floats each, owned by the caller.
    *
    * @throws EdgeSslException when the backend fails
+   * @param count the number of frames, not negative
+   * @param frames gives frame {@code i} for {@code i} from 0 to {@code count - 1}, each once, in
+   *     order
+   * @return {@code count} embeddings, in order
    */
   public synchronized float[][] embedAll(int count, IntFunction<? extends Frame> frames)
       throws EdgeSslException {
@@ -199,7 +254,14 @@ public final class Encoder implements AutoCloseable {
     return out;
   }
 
-  /** Patch features of several frames, in order, batched. */
+  /**
+   * Patch features of several frames, in order, batched.
+   *
+   * @param frames the images; read, not kept
+   * @return new features per frame, in order, owned by the caller
+   * @throws EdgeSslException when the backend fails
+   * @throws IllegalStateException after {@link #close()}
+   */
   public synchronized List<PatchFeatures> features(List<Frame> frames) throws EdgeSslException {
     List<PatchFeatures> out = new ArrayList<>(frames.size());
     for (int from = 0; from < frames.size(); from += session.maxBatch()) {
@@ -267,6 +329,9 @@ public final class Encoder implements AutoCloseable {
 
     /**
      * The backend by name, e.g. {@code onnxruntime} (default: the best one, see {@link Backends}).
+     *
+     * @param name the backend's name
+     * @return this builder
      */
     public Builder backend(String name) {
       this.backend = Objects.requireNonNull(name, "name");
@@ -276,6 +341,9 @@ public final class Encoder implements AutoCloseable {
     /**
      * The precision to run (default: the manifest's {@link Manifest#defaultPrecision() recorded
      * default}, else FP32).
+     *
+     * @param precision the precision; the bundle must hold it
+     * @return this builder
      */
     public Builder precision(Precision precision) {
       this.precision = Objects.requireNonNull(precision, "precision");
@@ -290,6 +358,8 @@ public final class Encoder implements AutoCloseable {
      * features, may differ from one machine to another).
      *
      * @throws IllegalArgumentException for any other name
+     * @param name {@code fp32}, {@code fp16}, {@code int8} or {@code fastest}
+     * @return this builder
      */
     public Builder precision(String name) {
       Objects.requireNonNull(name, "name");
@@ -298,7 +368,13 @@ public final class Encoder implements AutoCloseable {
       return this;
     }
 
-    /** Threads per inference; 0 (the default) lets the backend decide. */
+    /**
+     * Threads per inference; 0 (the default) lets the backend decide.
+     *
+     * @param threads the number of threads, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads < 0}
+     */
     public Builder threads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException("threads must not be negative: " + threads);
@@ -307,13 +383,24 @@ public final class Encoder implements AutoCloseable {
       return this;
     }
 
-    /** Graph optimization level (default {@link OptimizationLevel#ALL}). */
+    /**
+     * Graph optimization level (default {@link OptimizationLevel#ALL}).
+     *
+     * @param level the optimization level
+     * @return this builder
+     */
     public Builder optimization(OptimizationLevel level) {
       this.optimization = Objects.requireNonNull(level, "level");
       return this;
     }
 
-    /** The most frames per inference in the batch methods (default 8). */
+    /**
+     * The most frames per inference in the batch methods (default 8).
+     *
+     * @param maxBatch frames per inference, from 1 to 4096
+     * @return this builder
+     * @throws IllegalArgumentException outside 1..4096
+     */
     public Builder maxBatch(int maxBatch) {
       if (maxBatch < 1 || maxBatch > 4096) {
         throw new IllegalArgumentException("maxBatch must be in 1..4096: " + maxBatch);
@@ -327,6 +414,9 @@ public final class Encoder implements AutoCloseable {
      * run, else Java): {@code java}, a provider's name such as {@code native}, or the selected
      * kernels' full name such as {@code native-avx2}; e.g. {@code "java"} to compare
      * implementations. Checked by {@link #build()}.
+     *
+     * @param name the kernels' name
+     * @return this builder
      */
     public Builder kernels(String name) {
       this.kernels = Objects.requireNonNull(name, "name");
@@ -341,6 +431,7 @@ public final class Encoder implements AutoCloseable {
      *     missing; {@code INVALID_MODEL} when the backend rejects the model; {@code SHAPE_MISMATCH}
      *     when its input or outputs differ from the manifest's; {@code CORRUPT_FILE} when the model
      *     file changed since the bundle was opened
+     * @return a new encoder, owned by the caller, who closes it
      */
     public Encoder build() throws EdgeSslException {
       Backend b = backend != null ? Backends.get(backend) : Backends.best();

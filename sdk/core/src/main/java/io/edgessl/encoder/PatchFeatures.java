@@ -21,6 +21,13 @@ public final class PatchFeatures {
   /**
    * Wraps {@code data} (not copied): {@code height * width * dimension} floats, cell {@code (y, x)}
    * at {@code (y * width + x) * dimension}.
+   *
+   * @param height grid rows, positive
+   * @param width grid columns, positive
+   * @param dimension floats per cell, positive
+   * @param data the grid, channels last; kept, not copied
+   * @param global the frame's global embedding; kept
+   * @throws IllegalArgumentException if a size is not positive or {@code data} has another length
    */
   public PatchFeatures(int height, int width, int dimension, float[] data, Embedding global) {
     if (height <= 0 || width <= 0 || dimension <= 0) {
@@ -48,32 +55,59 @@ public final class PatchFeatures {
     this.global = global;
   }
 
-  /** Grid rows. */
+  /**
+   * Grid rows.
+   *
+   * @return the number of grid rows
+   */
   public int height() {
     return height;
   }
 
-  /** Grid columns. */
+  /**
+   * Grid columns.
+   *
+   * @return the number of grid columns
+   */
   public int width() {
     return width;
   }
 
-  /** Components per cell. */
+  /**
+   * Components per cell.
+   *
+   * @return the number of float components per cell
+   */
   public int dimension() {
     return dimension;
   }
 
-  /** The frame's global embedding. */
+  /**
+   * The frame's global embedding.
+   *
+   * @return the global embedding (its own array, not a copy)
+   */
   public Embedding global() {
     return global;
   }
 
-  /** The grid: this object's own array (height x width x dimension, components last). */
+  /**
+   * The grid: this object's own array (height x width x dimension, components last).
+   *
+   * @return the grid; modifying it modifies these features
+   */
   public float[] data() {
     return data;
   }
 
-  /** Component {@code d} of cell {@code (y, x)}. */
+  /**
+   * Component {@code d} of cell {@code (y, x)}.
+   *
+   * @param y the row, from 0 to {@code height() - 1}
+   * @param x the column, from 0 to {@code width() - 1}
+   * @param d the component, from 0 to {@code dimension() - 1}
+   * @return the component
+   */
   public float get(int y, int x, int d) {
     check(y, x, d);
     return data[(y * width + x) * dimension + d];
@@ -86,7 +120,13 @@ public final class PatchFeatures {
     }
   }
 
-  /** A copy of cell {@code (y, x)}'s feature. */
+  /**
+   * A copy of cell {@code (y, x)}'s feature.
+   *
+   * @param y the row, from 0 to {@code height() - 1}
+   * @param x the column, from 0 to {@code width() - 1}
+   * @return a new array of {@link #dimension()} floats, owned by the caller
+   */
   public float[] feature(int y, int x) {
     check(y, x, 0);
     float[] f = new float[dimension];

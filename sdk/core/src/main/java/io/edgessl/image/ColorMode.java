@@ -18,7 +18,11 @@ public enum ColorMode {
     this.channels = channels;
   }
 
-  /** Number of input planes. */
+  /**
+   * Number of input planes.
+   *
+   * @return 3, or 1 for {@link #GRAY}
+   */
   public int channels() {
     return channels;
   }

@@ -59,17 +59,34 @@ public final class Frame {
    * bytes apart; for NV12/NV21 the chroma plane follows the Y plane), BT.601 limited range for YUV.
    *
    * @throws IllegalArgumentException when {@code pixels} is too short for that
+   * @param pixels the pixels; kept (not copied) by the frame, the caller's to refill after use
+   * @param format the pixel format
+   * @param width width in pixels, positive
+   * @param height height in pixels, positive
+   * @return the frame
    */
   public static Frame of(byte[] pixels, PixelFormat format, int width, int height) {
     return builder(format, width, height).pixels(pixels).build();
   }
 
-  /** A builder for a frame of this format and size (of the pixels as stored, before rotation). */
+  /**
+   * A builder for a frame of this format and size (of the pixels as stored, before rotation).
+   *
+   * @param format the pixel format
+   * @param width width of the stored pixels, in pixels, positive
+   * @param height height of the stored pixels, in pixels, positive
+   * @return a new builder; pixels are required, the rest defaults to a tightly packed upright frame
+   */
   public static Builder builder(PixelFormat format, int width, int height) {
     return new Builder(format, width, height);
   }
 
-  /** The pixels, as a buffer whose index 0 is the array's element 0 when built from an array. */
+  /**
+   * The pixels, as a buffer whose index 0 is the array's element 0 when built from an array.
+   *
+   * @return a new view (duplicate) of the pixels, sharing their content; its position and limit are
+   *     the caller's
+   */
   public ByteBuffer pixels() {
     return pixels.duplicate();
   }
@@ -79,55 +96,93 @@ public final class Frame {
     return pixels;
   }
 
+  /** {@return the pixel format} */
   public PixelFormat format() {
     return format;
   }
 
-  /** Width of the stored pixels, before any rotation. */
+  /**
+   * Width of the stored pixels, before any rotation.
+   *
+   * @return the stored width, in pixels
+   */
   public int width() {
     return width;
   }
 
-  /** Height of the stored pixels, before any rotation. */
+  /**
+   * Height of the stored pixels, before any rotation.
+   *
+   * @return the stored height, in pixels
+   */
   public int height() {
     return height;
   }
 
-  /** Width once turned upright by the {@link #orientation()}. */
+  /**
+   * Width once turned upright by the {@link #orientation()}.
+   *
+   * @return the upright width, in pixels
+   */
   public int uprightWidth() {
     return orientation.swapsAxes() ? height : width;
   }
 
-  /** Height once turned upright by the {@link #orientation()}. */
+  /**
+   * Height once turned upright by the {@link #orientation()}.
+   *
+   * @return the upright height, in pixels
+   */
   public int uprightHeight() {
     return orientation.swapsAxes() ? width : height;
   }
 
-  /** Index of the first byte of plane 0 (the only plane, or the Y plane). */
+  /**
+   * Index of the first byte of plane 0 (the only plane, or the Y plane).
+   *
+   * @return the byte index of plane 0
+   */
   public int offset() {
     return offset;
   }
 
-  /** Bytes between the starts of consecutive rows of plane 0. */
+  /**
+   * Bytes between the starts of consecutive rows of plane 0.
+   *
+   * @return the row stride of plane 0, in bytes
+   */
   public int rowStride() {
     return rowStride;
   }
 
-  /** Index of the first byte of the chroma plane (NV12, NV21); 0 for other formats. */
+  /**
+   * Index of the first byte of the chroma plane (NV12, NV21); 0 for other formats.
+   *
+   * @return the byte index of the chroma plane, or 0
+   */
   public int chromaOffset() {
     return chromaOffset;
   }
 
-  /** Bytes between chroma rows (NV12, NV21); 0 for other formats. */
+  /**
+   * Bytes between chroma rows (NV12, NV21); 0 for other formats.
+   *
+   * @return the chroma row stride, in bytes, or 0
+   */
   public int chromaRowStride() {
     return chromaRowStride;
   }
 
+  /** {@return how the stored pixels turn upright} */
   public Orientation orientation() {
     return orientation;
   }
 
-  /** The YUV to RGB conversion of a YUV frame (ignored for other formats). */
+  /**
+   * The YUV to RGB conversion of a YUV frame (ignored for other formats).
+   *
+   * @return the YUV range
+   */
   public YuvRange yuvRange() {
     return yuvRange;
   }
@@ -165,27 +220,47 @@ public final class Frame {
       this.height = height;
     }
 
-    /** The pixels, in a byte array (not copied). */
+    /**
+     * The pixels, in a byte array (not copied).
+     *
+     * @param pixels the pixels; kept by the frame
+     * @return this builder
+     */
     public Builder pixels(byte[] pixels) {
       this.array = Objects.requireNonNull(pixels, "pixels");
       this.buffer = null;
       return this;
     }
 
-    /** The pixels, in a heap or direct buffer (not copied; position and limit are ignored). */
+    /**
+     * The pixels, in a heap or direct buffer (not copied; position and limit are ignored).
+     *
+     * @param pixels the pixels; kept by the frame, which reads it by absolute index
+     * @return this builder
+     */
     public Builder pixels(ByteBuffer pixels) {
       this.buffer = Objects.requireNonNull(pixels, "pixels");
       this.array = null;
       return this;
     }
 
-    /** Index of the first byte of plane 0 (default 0). */
+    /**
+     * Index of the first byte of plane 0 (default 0).
+     *
+     * @param offset a byte index, not negative
+     * @return this builder
+     */
     public Builder offset(int offset) {
       this.offset = nonNegative(offset, "offset");
       return this;
     }
 
-    /** Bytes between rows of plane 0 (default: {@link PixelFormat#minRowStride}). */
+    /**
+     * Bytes between rows of plane 0 (default: {@link PixelFormat#minRowStride}).
+     *
+     * @param rowStride the row stride in bytes, at least one row of pixels
+     * @return this builder
+     */
     public Builder rowStride(int rowStride) {
       this.rowStride = nonNegative(rowStride, "row stride");
       return this;
@@ -194,6 +269,9 @@ public final class Frame {
     /**
      * Where the chroma plane of an NV12 or NV21 frame starts (default: right after the Y plane, at
      * {@code offset + rowStride * height}).
+     *
+     * @param chromaOffset a byte index, not negative
+     * @return this builder
      */
     public Builder chromaOffset(int chromaOffset) {
       this.chromaOffset = nonNegative(chromaOffset, "chroma offset");
@@ -203,19 +281,32 @@ public final class Frame {
     /**
      * Bytes between rows of the chroma plane (default: the Y plane's row stride, or a chroma row
      * when that is longer, as for odd widths).
+     *
+     * @param chromaRowStride the chroma row stride in bytes, at least one chroma row
+     * @return this builder
      */
     public Builder chromaRowStride(int chromaRowStride) {
       this.chromaRowStride = nonNegative(chromaRowStride, "chroma row stride");
       return this;
     }
 
-    /** How to turn the stored pixels upright (default {@link Orientation#UPRIGHT}). */
+    /**
+     * How to turn the stored pixels upright (default {@link Orientation#UPRIGHT}).
+     *
+     * @param orientation the orientation
+     * @return this builder
+     */
     public Builder orientation(Orientation orientation) {
       this.orientation = Objects.requireNonNull(orientation, "orientation");
       return this;
     }
 
-    /** The YUV to RGB conversion (default {@link YuvRange#LIMITED}); YUV formats only. */
+    /**
+     * The YUV to RGB conversion (default {@link YuvRange#LIMITED}); YUV formats only.
+     *
+     * @param yuvRange the YUV range
+     * @return this builder
+     */
     public Builder yuvRange(YuvRange yuvRange) {
       this.yuvRange = Objects.requireNonNull(yuvRange, "yuvRange");
       return this;
@@ -227,6 +318,7 @@ public final class Frame {
      * @throws IllegalArgumentException naming the bytes needed and the bytes present when the
      *     pixels are too short, a stride is smaller than a row, or an option does not apply to the
      *     format
+     * @return a new frame over the builder's pixels
      */
     public Frame build() {
       if (array == null && buffer == null) {

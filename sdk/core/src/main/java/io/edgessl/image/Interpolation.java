@@ -23,7 +23,11 @@ public enum Interpolation {
     this.taps = taps;
   }
 
-  /** Source pixels sampled in each direction. */
+  /**
+   * Source pixels sampled in each direction.
+   *
+   * @return the filter's taps per direction, e.g. 2 for bilinear
+   */
   public int taps() {
     return taps;
   }

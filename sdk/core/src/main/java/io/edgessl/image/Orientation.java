@@ -34,17 +34,29 @@ public enum Orientation {
     this.mirrored = mirrored;
   }
 
-  /** Clockwise rotation that makes the (mirrored) image upright: 0, 90, 180 or 270. */
+  /**
+   * Clockwise rotation that makes the (mirrored) image upright: 0, 90, 180 or 270.
+   *
+   * @return the clockwise rotation in degrees
+   */
   public int degrees() {
     return degrees;
   }
 
-  /** Whether the stored image is mirrored left to right before the rotation. */
+  /**
+   * Whether the stored image is mirrored left to right before the rotation.
+   *
+   * @return true if mirrored
+   */
   public boolean mirrored() {
     return mirrored;
   }
 
-  /** Whether width and height swap when the frame is turned upright. */
+  /**
+   * Whether width and height swap when the frame is turned upright.
+   *
+   * @return true for 90 and 270 degrees
+   */
   public boolean swapsAxes() {
     return degrees == 90 || degrees == 270;
   }
@@ -53,6 +65,9 @@ public enum Orientation {
    * The orientation for a clockwise rotation and an optional mirror.
    *
    * @throws IllegalArgumentException when {@code degrees} is not 0, 90, 180 or 270
+   * @param degrees the clockwise rotation in degrees: 0, 90, 180 or 270
+   * @param mirrored whether the image is mirrored left to right before rotating
+   * @return the orientation
    */
   public static Orientation of(int degrees, boolean mirrored) {
     for (Orientation o : values()) {
@@ -68,6 +83,8 @@ public enum Orientation {
    * The orientation an EXIF {@code Orientation} tag (1 to 8) describes.
    *
    * @throws IllegalArgumentException when {@code tag} is not in 1..8
+   * @param tag the EXIF tag value
+   * @return the orientation
    */
   public static Orientation fromExif(int tag) {
     switch (tag) {

@@ -49,17 +49,30 @@ public enum PixelFormat {
     this.chromaPlane = chromaPlane;
   }
 
-  /** Whether the format stores a separate chroma plane (NV12, NV21). */
+  /**
+   * Whether the format stores a separate chroma plane (NV12, NV21).
+   *
+   * @return true for NV12 and NV21
+   */
   public boolean hasChromaPlane() {
     return chromaPlane;
   }
 
-  /** Whether the pixels are YUV (converted to RGB with a {@link YuvRange}). */
+  /**
+   * Whether the pixels are YUV (converted to RGB with a {@link YuvRange}).
+   *
+   * @return true for YUV formats
+   */
   public boolean isYuv() {
     return this == NV12 || this == NV21 || this == YUYV;
   }
 
-  /** The smallest row stride, in bytes, of the first (or only) plane of a frame this wide. */
+  /**
+   * The smallest row stride, in bytes, of the first (or only) plane of a frame this wide.
+   *
+   * @param width the frame's width in pixels
+   * @return the stride in bytes
+   */
   public long minRowStride(int width) {
     if (this == YUYV) {
       return 4L * ((width + 1L) / 2);
@@ -67,17 +80,33 @@ public enum PixelFormat {
     return (long) lumaBytesPerPixel * width;
   }
 
-  /** The smallest row stride of the chroma plane (NV12, NV21), in bytes; 0 for other formats. */
+  /**
+   * The smallest row stride of the chroma plane (NV12, NV21), in bytes; 0 for other formats.
+   *
+   * @param width the frame's width in pixels
+   * @return the stride in bytes, or 0
+   */
   public long minChromaRowStride(int width) {
     return chromaPlane ? 2L * ((width + 1L) / 2) : 0;
   }
 
-  /** Rows of the chroma plane of a frame this high (NV12, NV21); 0 for other formats. */
+  /**
+   * Rows of the chroma plane of a frame this high (NV12, NV21); 0 for other formats.
+   *
+   * @param height the frame's height in pixels
+   * @return the number of chroma rows, or 0
+   */
   public int chromaRows(int height) {
     return chromaPlane ? (height + 1) / 2 : 0;
   }
 
-  /** Bytes of a tightly packed frame of this size (no row padding, chroma right after luma). */
+  /**
+   * Bytes of a tightly packed frame of this size (no row padding, chroma right after luma).
+   *
+   * @param width the frame's width in pixels
+   * @param height the frame's height in pixels
+   * @return the size in bytes
+   */
   public long packedSize(int width, int height) {
     return minRowStride(width) * height + minChromaRowStride(width) * chromaRows(height);
   }

@@ -43,54 +43,89 @@ public final class Preprocessing {
   /**
    * A builder for a model input of {@code height x width} pixels; defaults: RGB, mean 0 and std 1
    * (pixels / 255), {@link ResizePolicy#STRETCH}, {@link Interpolation#BILINEAR}.
+   *
+   * @param height the model's input height in pixels, positive
+   * @param width the model's input width in pixels, positive
+   * @return a new builder
    */
   public static Builder builder(int height, int width) {
     return new Builder(height, width);
   }
 
-  /** Input height in pixels. */
+  /**
+   * Input height in pixels.
+   *
+   * @return the height in pixels
+   */
   public int height() {
     return height;
   }
 
-  /** Input width in pixels. */
+  /**
+   * Input width in pixels.
+   *
+   * @return the width in pixels
+   */
   public int width() {
     return width;
   }
 
+  /** {@return the model's colour channels} */
   public ColorMode color() {
     return color;
   }
 
-  /** Input planes: 3, or 1 for {@link ColorMode#GRAY}. */
+  /**
+   * Input planes: 3, or 1 for {@link ColorMode#GRAY}.
+   *
+   * @return 3 or 1
+   */
   public int channels() {
     return color.channels();
   }
 
-  /** Floats of one preprocessed image: {@code channels * height * width}. */
+  /**
+   * Floats of one preprocessed image: {@code channels * height * width}.
+   *
+   * @return the number of floats
+   */
   public int size() {
     return channels() * height * width;
   }
 
-  /** Per-channel mean, in units of pixel / 255 (a copy). */
+  /**
+   * Per-channel mean, in units of pixel / 255 (a copy).
+   *
+   * @return a new array of {@link #channels()} floats, owned by the caller
+   */
   public float[] mean() {
     return mean.clone();
   }
 
-  /** Per-channel standard deviation, in units of pixel / 255 (a copy). */
+  /**
+   * Per-channel standard deviation, in units of pixel / 255 (a copy).
+   *
+   * @return a new array of {@link #channels()} floats, owned by the caller
+   */
   public float[] std() {
     return std.clone();
   }
 
+  /** {@return how the frame is resized to the input} */
   public ResizePolicy resizePolicy() {
     return policy;
   }
 
-  /** Short side after resizing, for {@link ResizePolicy#SHORT_SIDE_CENTER_CROP}; else 0. */
+  /**
+   * Short side after resizing, for {@link ResizePolicy#SHORT_SIDE_CENTER_CROP}; else 0.
+   *
+   * @return the short side in pixels, or 0
+   */
   public int shortSide() {
     return shortSide;
   }
 
+  /** {@return the resampling filter} */
   public Interpolation interpolation() {
     return interpolation;
   }
@@ -99,6 +134,11 @@ public final class Preprocessing {
    * Where the input window lies for an upright frame of {@code frameHeight x frameWidth}: the size
    * the frame is resized to and the top-left corner of the window cut from it, as {@code
    * {resizedHeight, resizedWidth, top, left}}.
+   *
+   * @param frameHeight the upright frame's height in pixels, positive
+   * @param frameWidth the upright frame's width in pixels, positive
+   * @return a new array of four values, in pixels
+   * @throws IllegalArgumentException if a size is not positive
    */
   public int[] window(int frameHeight, int frameWidth) {
     if (frameHeight <= 0 || frameWidth <= 0) {
@@ -185,7 +225,12 @@ public final class Preprocessing {
       this.width = width;
     }
 
-    /** The model's colour channels (default RGB). */
+    /**
+     * The model's colour channels (default RGB).
+     *
+     * @param color the colour mode
+     * @return this builder
+     */
     public Builder color(ColorMode color) {
       this.color = Objects.requireNonNull(color, "color");
       return this;
@@ -194,6 +239,10 @@ public final class Preprocessing {
     /**
      * Normalization {@code (pixel / 255 - mean[c]) / std[c]}; one value per channel (default mean
      * 0, std 1).
+     *
+     * @param mean per-channel mean, in units of pixel / 255; copied
+     * @param std per-channel standard deviation, in units of pixel / 255; copied
+     * @return this builder
      */
     public Builder normalize(float[] mean, float[] std) {
       this.mean = mean.clone();
@@ -201,7 +250,12 @@ public final class Preprocessing {
       return this;
     }
 
-    /** Resize the whole frame to the input size (the default). */
+    /**
+     * Resize the whole frame to the input size (the default).
+     *
+     * @param interpolation the resampling filter
+     * @return this builder
+     */
     public Builder stretch(Interpolation interpolation) {
       this.policy = ResizePolicy.STRETCH;
       this.shortSide = 0;
@@ -212,6 +266,10 @@ public final class Preprocessing {
     /**
      * Resize the short side to {@code shortSide}, then centre crop the input size ({@link
      * ResizePolicy#SHORT_SIDE_CENTER_CROP}).
+     *
+     * @param shortSide the short side after resizing, in pixels, at least the input's larger side
+     * @param interpolation the resampling filter
+     * @return this builder
      */
     public Builder resizeShortSide(int shortSide, Interpolation interpolation) {
       this.policy = ResizePolicy.SHORT_SIDE_CENTER_CROP;
@@ -225,6 +283,7 @@ public final class Preprocessing {
      *
      * @throws IllegalArgumentException naming the value when a mean or std has the wrong count or
      *     is not finite, a std is not positive, or the short side is smaller than the input
+     * @return a new, immutable preprocessing
      */
     public Preprocessing build() {
       int c = color.channels();

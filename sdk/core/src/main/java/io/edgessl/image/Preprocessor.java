@@ -45,7 +45,11 @@ public final class Preprocessor {
   private Orientation orientation;
   private YuvRange yuvRange;
 
-  /** A preprocessor on the image kernels this JVM selected (native where they run, else Java). */
+  /**
+   * A preprocessor on the image kernels this JVM selected (native where they run, else Java).
+   *
+   * @param spec what to do to each frame
+   */
   public Preprocessor(Preprocessing spec) {
     this(spec, KernelSupport.image());
   }
@@ -55,12 +59,19 @@ public final class Preprocessor {
    * as {@code native}, or the selected kernels' full name such as {@code native-avx2}.
    *
    * @throws IllegalArgumentException when no kernels have that name or they cannot run here
+   * @param spec what to do to each frame
+   * @param kernels the kernels' name
    */
   public Preprocessor(Preprocessing spec, String kernels) {
     this(spec, KernelSupport.image(Objects.requireNonNull(kernels, "kernels")));
   }
 
-  /** A preprocessor on the given kernels (for kernel implementers and their tests). */
+  /**
+   * A preprocessor on the given kernels (for kernel implementers and their tests).
+   *
+   * @param spec what to do to each frame
+   * @param kernels the kernels; kept and used by this preprocessor
+   */
   public Preprocessor(Preprocessing spec, ImageKernels kernels) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
@@ -89,13 +100,19 @@ public final class Preprocessor {
     scratch = new float[taps * spec.width() * c + spec.width()];
   }
 
-  /** What this preprocessor does. */
+  /**
+   * What this preprocessor does.
+   *
+   * @return the preprocessing
+   */
   public Preprocessing spec() {
     return spec;
   }
 
   /**
    * Name of the kernels that run the per-pixel loop (e.g. {@code native-avx512} or {@code java}).
+   *
+   * @return the kernels' full name
    */
   public String kernelsName() {
     return kernels.name();
@@ -104,12 +121,18 @@ public final class Preprocessor {
   /**
    * The plan of the last frame's geometry, or {@code null} before the first frame (for kernel tests
    * and benchmarks).
+   *
+   * @return the cached plan, or null
    */
   public PreprocessPlan plan() {
     return plan;
   }
 
-  /** Floats written per frame: {@code channels * height * width}. */
+  /**
+   * Floats written per frame: {@code channels * height * width}.
+   *
+   * @return the number of floats per frame
+   */
   public int outputSize() {
     return spec.size();
   }
@@ -119,6 +142,9 @@ public final class Preprocessor {
    * the buffer's position and limit are not changed).
    *
    * @throws IllegalArgumentException when {@code dst} is too small, or read-only
+   * @param frame the image; read, not kept
+   * @param dst receives {@link #outputSize()} floats; not kept
+   * @param offset index in {@code dst} of the first float written
    */
   public void run(Frame frame, FloatBuffer dst, int offset) {
     Objects.requireNonNull(frame, "frame");
@@ -144,6 +170,9 @@ public final class Preprocessor {
   /**
    * The plan for frames of {@code frame}'s geometry and YUV range (for kernel tests and benchmarks:
    * {@link #run} computes and caches it itself).
+   *
+   * @param frame a frame of the geometry wanted; its pixels are not read
+   * @return the plan, cached until a frame of another geometry comes
    */
   public PreprocessPlan planFor(Frame frame) {
     if (!sameGeometry(Objects.requireNonNull(frame, "frame"))) {
@@ -155,6 +184,11 @@ public final class Preprocessor {
   /**
    * Preprocesses into a float array (tests, tools); same values as {@link #run(Frame, FloatBuffer,
    * int)}.
+   *
+   * @param frame the image; read, not kept
+   * @param dst receives {@link #outputSize()} floats; not kept
+   * @param offset index in {@code dst} of the first float written
+   * @throws IllegalArgumentException when {@code dst} is too small
    */
   public void run(Frame frame, float[] dst, int offset) {
     run(frame, FloatBuffer.wrap(dst), offset);

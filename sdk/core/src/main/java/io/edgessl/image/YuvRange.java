@@ -35,6 +35,8 @@ public enum YuvRange {
    * yOffset) + vr (V - 128)}, {@code G = yScale (Y - yOffset) - ug (U - 128) - vg (V - 128)},
    * {@code B = yScale (Y - yOffset) + ub (U - 128)}, as {@link
    * io.edgessl.spi.ImageKernels#preprocess} takes them. A fresh copy.
+   *
+   * @return a new array of six floats, owned by the caller
    */
   public float[] coefficients() {
     return coefficients.clone();

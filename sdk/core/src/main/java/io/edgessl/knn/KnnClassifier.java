@@ -60,6 +60,9 @@ public final class KnnClassifier {
    * A classifier over a new, empty index of dimension {@code dim}.
    *
    * @throws IllegalArgumentException if {@code dim <= 0}
+   * @param dim the embedding dimension (number of float components), positive
+   * @return a new builder with the defaults (k = {@value #DEFAULT_K}, T = {@value
+   *     #DEFAULT_TEMPERATURE}, {@link Vote#DINO}, no open-set threshold)
    */
   public static Builder builder(int dim) {
     if (dim <= 0) {
@@ -73,6 +76,9 @@ public final class KnnClassifier {
   /**
    * A classifier over an existing index (shared, not copied: examples enrolled through the
    * classifier go into {@code index}, and changes to {@code index} are seen by the classifier).
+   *
+   * @param index the index to vote over; kept, not copied
+   * @return a new builder with the default settings
    */
   public static Builder builder(KnnIndex index) {
     Builder b = new Builder();
@@ -97,6 +103,8 @@ public final class KnnClassifier {
      * Number of neighbours that vote (default 20).
      *
      * @throws IllegalArgumentException if {@code k <= 0}
+     * @param k the number of voting neighbours, positive
+     * @return this builder
      */
     public Builder k(int k) {
       if (k <= 0) {
@@ -111,6 +119,8 @@ public final class KnnClassifier {
      * (default 0.07; unused by {@link Vote#MAJORITY}).
      *
      * @throws IllegalArgumentException unless {@code t} is positive and finite
+     * @param t the temperature, in units of cosine similarity
+     * @return this builder
      */
     public Builder temperature(double t) {
       if (!(t > 0) || Double.isInfinite(t)) {
@@ -120,7 +130,12 @@ public final class KnnClassifier {
       return this;
     }
 
-    /** The vote rule (default {@link Vote#DINO}). */
+    /**
+     * The vote rule (default {@link Vote#DINO}).
+     *
+     * @param vote the vote rule
+     * @return this builder
+     */
     public Builder vote(Vote vote) {
       this.vote = Objects.requireNonNull(vote, "vote");
       return this;
@@ -132,6 +147,8 @@ public final class KnnClassifier {
      * Default: none (negative infinity, which no similarity is below).
      *
      * @throws IllegalArgumentException unless {@code -1 <= minSimilarity <= 1}
+     * @param minSimilarity the lowest accepted cosine similarity, in [-1, 1]
+     * @return this builder
      */
     public Builder openSetThreshold(float minSimilarity) {
       if (!(minSimilarity >= -1f && minSimilarity <= 1f)) {
@@ -146,6 +163,8 @@ public final class KnnClassifier {
      * Declares labels up front, fixing their order (ties go to the earlier). New indexes only.
      *
      * @throws IllegalStateException if the builder was made over an existing index
+     * @param labels the labels to declare first, in order; copied
+     * @return this builder
      */
     public Builder labels(List<String> labels) {
       if (index != null) {
@@ -155,7 +174,11 @@ public final class KnnClassifier {
       return this;
     }
 
-    /** The classifier (over a new index, or the one given to {@link #builder(KnnIndex)}). */
+    /**
+     * The classifier (over a new index, or the one given to {@link #builder(KnnIndex)}).
+     *
+     * @return a new classifier
+     */
     public KnnClassifier build() {
       return new KnnClassifier(this);
     }
@@ -164,22 +187,36 @@ public final class KnnClassifier {
   /**
    * The index the classifier votes over: the classifier's own (not a copy), shared with whoever
    * gave it to {@link #builder(KnnIndex)}.
+   *
+   * @return the shared index
    */
   public KnnIndex index() {
     return index;
   }
 
-  /** Number of neighbours that vote. */
+  /**
+   * Number of neighbours that vote.
+   *
+   * @return k, positive
+   */
   public int k() {
     return k;
   }
 
-  /** Temperature of the vote weights, in units of cosine similarity. */
+  /**
+   * Temperature of the vote weights, in units of cosine similarity.
+   *
+   * @return the temperature T, positive
+   */
   public double temperature() {
     return temperature;
   }
 
-  /** The vote rule. */
+  /**
+   * The vote rule.
+   *
+   * @return the vote rule
+   */
   public Vote vote() {
     return vote;
   }
@@ -187,6 +224,8 @@ public final class KnnClassifier {
   /**
    * The open-set threshold, a cosine similarity, or {@link Float#NEGATIVE_INFINITY} when none is
    * set (nothing is rejected).
+   *
+   * @return the threshold, in [-1, 1], or negative infinity
    */
   public float openSetThreshold() {
     return openSetThreshold;
@@ -198,6 +237,8 @@ public final class KnnClassifier {
    *
    * @return its id, for {@link #forget}
    * @throws IllegalArgumentException if it has another dimension or a non-finite component
+   * @param label the example's class label
+   * @param embedding the example's embedding, {@link #index()}'s dimension in floats
    */
   public long enroll(String label, float[] embedding) {
     return index.add(label, embedding);
@@ -208,12 +249,20 @@ public final class KnnClassifier {
    * Embedding#vector()} (read, neither kept nor modified).
    *
    * @return its id, for {@link #forget}
+   * @param label the example's class label
+   * @param embedding the example's embedding
+   * @throws IllegalArgumentException if it has another dimension or a non-finite component
    */
   public long enroll(String label, Embedding embedding) {
     return index.add(label, embedding);
   }
 
-  /** Removes the enrolled example with this id; returns whether it was present. */
+  /**
+   * Removes the enrolled example with this id; returns whether it was present.
+   *
+   * @param id an id returned by {@code enroll}
+   * @return true if an example was removed
+   */
   public boolean forget(long id) {
     return index.remove(id);
   }
@@ -221,6 +270,9 @@ public final class KnnClassifier {
   /**
    * Removes every example of a label; returns how many were removed. The label stays in the label
    * table (ranked with score zero).
+   *
+   * @param label the label
+   * @return the number of examples removed
    */
   public int forgetLabel(String label) {
     return index.removeLabel(label);
@@ -231,6 +283,8 @@ public final class KnnClassifier {
    *
    * @throws IllegalStateException if nothing is enrolled
    * @throws IllegalArgumentException if it has another dimension or a non-finite component
+   * @param embedding the embedding to classify, {@link #index()}'s dimension in floats
+   * @return the prediction
    */
   public Prediction classify(float[] embedding) {
     return classify(new float[][] {embedding}, null)[0];
@@ -239,17 +293,37 @@ public final class KnnClassifier {
   /**
    * Classifies an encoder's embedding, as {@link #classify(float[])} with {@link
    * Embedding#vector()} (read, neither kept nor modified).
+   *
+   * @param embedding the embedding to classify
+   * @return the prediction
+   * @throws IllegalStateException if nothing is enrolled
+   * @throws IllegalArgumentException if it has another dimension or a non-finite component
    */
   public Prediction classify(Embedding embedding) {
     return classify(Vectors.of(embedding, "embedding"));
   }
 
-  /** Classifies a batch with one blocked search; one prediction per embedding, in order. */
+  /**
+   * Classifies a batch with one blocked search; one prediction per embedding, in order.
+   *
+   * @param embeddings the embeddings, each of {@link #index()}'s dimension; read, neither kept nor
+   *     modified
+   * @return one prediction per embedding, in order
+   * @throws IllegalStateException if nothing is enrolled
+   * @throws IllegalArgumentException if one has another dimension or a non-finite component
+   */
   public Prediction[] classify(float[][] embeddings) {
     return classify(embeddings, null);
   }
 
-  /** Classifies encoders' embeddings with one blocked search, as {@link #classify(float[][])}. */
+  /**
+   * Classifies encoders' embeddings with one blocked search, as {@link #classify(float[][])}.
+   *
+   * @param embeddings the embeddings, each of {@link #index()}'s dimension
+   * @return one prediction per embedding, in order
+   * @throws IllegalStateException if nothing is enrolled
+   * @throws IllegalArgumentException if one has another dimension or a non-finite component
+   */
   public Prediction[] classify(List<Embedding> embeddings) {
     return classify(Vectors.of(embeddings), null);
   }
@@ -260,6 +334,9 @@ public final class KnnClassifier {
    * modified.
    *
    * @throws IllegalStateException if nothing is enrolled
+   * @param embeddings the embeddings, each of {@link #index()}'s dimension
+   * @param executor runs the search chunks, or null for the calling thread; not shut down
+   * @return one prediction per embedding, in order
    */
   public Prediction[] classify(float[][] embeddings, ExecutorService executor) {
     if (index.isEmpty()) {
@@ -282,6 +359,7 @@ public final class KnnClassifier {
    * and builds before it do not.
    *
    * @throws EdgeSslException naming the file, as {@link KnnIndex#save}
+   * @param file the file to write or replace
    */
   public void save(Path file) throws EdgeSslException {
     index.save(file, new ClassifierSettings(k, temperature, vote, openSetThreshold));
@@ -296,6 +374,8 @@ public final class KnnClassifier {
    * @throws EdgeSslException naming the file, as {@link KnnIndex#load(Path)}; a classifier setting
    *     out of range (k &lt;= 0, T &lt;= 0, an unknown vote rule) or cut short is {@link
    *     io.edgessl.ErrorCode#CORRUPT_FILE} naming the setting
+   * @param file a file written by {@link #save} or {@link KnnIndex#save}
+   * @return a new classifier over a new index holding the file's examples
    */
   public static KnnClassifier load(Path file) throws EdgeSslException {
     return of(KnnIndexFile.read(Objects.requireNonNull(file, "file"), -1));
@@ -308,6 +388,9 @@ public final class KnnClassifier {
    *     holds vectors of another dimension than {@code expectedDimension}; the message names the
    *     file and both dimensions
    * @throws IllegalArgumentException if {@code expectedDimension <= 0}
+   * @param file a file written by {@link #save} or {@link KnnIndex#save}
+   * @param expectedDimension the dimension the caller needs, positive
+   * @return a new classifier over a new index holding the file's examples
    */
   public static KnnClassifier load(Path file, int expectedDimension) throws EdgeSslException {
     KnnIndexFile.checkExpectedDimension(expectedDimension);
@@ -326,6 +409,9 @@ public final class KnnClassifier {
    * Votes over the first {@code min(k, neighbours)} of {@code neighbors} (searched with at least
    * this classifier's k, in this classifier's index); lets one search serve classifiers of several
    * k.
+   *
+   * @param neighbors a search result of this classifier's index
+   * @return the prediction
    */
   public Prediction vote(Neighbors neighbors) {
     return vote(neighbors, index.labels());

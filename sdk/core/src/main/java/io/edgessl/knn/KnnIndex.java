@@ -61,6 +61,7 @@ public final class KnnIndex {
    * KernelSupport#knn() selected kernels}.
    *
    * @throws IllegalArgumentException if {@code dim <= 0}
+   * @param dim the vector dimension (number of float components), fixed for the index's life
    */
   public KnnIndex(int dim) {
     this(dim, List.of());
@@ -71,6 +72,10 @@ public final class KnnIndex {
    * ties between classes of equal score in {@link KnnClassifier} (the first wins), so an evaluation
    * that lists its classes in dataset order matches reference implementations. The list is read,
    * not kept.
+   *
+   * @param dim the vector dimension (number of float components)
+   * @param labels the labels to declare first, in order; read, not kept
+   * @throws IllegalArgumentException if {@code dim <= 0}
    */
   public KnnIndex(int dim, List<String> labels) {
     this(dim, labels, KernelSupport.knn());
@@ -102,6 +107,9 @@ public final class KnnIndex {
    *     .rerank(2)                       // keep FP32 too; rescore the best 2k candidates exactly
    *     .build();
    * }
+   *
+   * @param dim the vector dimension (number of float components)
+   * @return a new builder with the defaults: FP32 bank, no reranking, the selected kernels
    */
   public static Builder builder(int dim) {
     if (dim <= 0) {
@@ -125,13 +133,21 @@ public final class KnnIndex {
     /**
      * Declares labels up front, fixing their order (see {@link KnnIndex#KnnIndex(int, List)}). The
      * list is copied.
+     *
+     * @param labels the labels to declare first, in order
+     * @return this builder
      */
     public Builder labels(List<String> labels) {
       this.labels = List.copyOf(labels);
       return this;
     }
 
-    /** How the bank stores vectors (default {@link BankPrecision#FP32}). */
+    /**
+     * How the bank stores vectors (default {@link BankPrecision#FP32}).
+     *
+     * @param precision FP32 (4 bytes per component) or INT8 (1 byte per component plus a scale)
+     * @return this builder
+     */
     public Builder precision(BankPrecision precision) {
       this.precision = Objects.requireNonNull(precision, "precision");
       return this;
@@ -145,6 +161,8 @@ public final class KnnIndex {
      * Fashion-MNIST's raw pixels, recall@20 rises from about 0.97 to above 0.999).
      *
      * @throws IllegalArgumentException unless {@code 0 <= factor <= MAX_RERANK}
+     * @param factor candidates examined per result in INT8, 0 for no reranking
+     * @return this builder
      */
     public Builder rerank(int factor) {
       if (factor < 0 || factor > MAX_RERANK) {
@@ -161,13 +179,20 @@ public final class KnnIndex {
      * name such as {@code native-avx2}; e.g. {@code "java"} to compare implementations.
      *
      * @throws IllegalArgumentException when no kernels have that name or they cannot run here
+     * @param name the kernels' name
+     * @return this builder
      */
     public Builder kernels(String name) {
       this.kernels = KernelSupport.knn(Objects.requireNonNull(name, "name"));
       return this;
     }
 
-    /** The kernels that search, as an SPI implementation (for kernel implementers' tests). */
+    /**
+     * The kernels that search, as an SPI implementation (for kernel implementers' tests).
+     *
+     * @param kernels the kernels to search with; kept and used by the index
+     * @return this builder
+     */
     public Builder kernels(KnnKernels kernels) {
       this.kernels = Objects.requireNonNull(kernels, "kernels");
       return this;
@@ -177,6 +202,7 @@ public final class KnnIndex {
      * The index.
      *
      * @throws IllegalStateException if a rerank factor is set for an FP32 bank
+     * @return a new, empty index; the builder may be reused
      */
     public KnnIndex build() {
       if (rerank > 0 && precision != BankPrecision.INT8) {
@@ -187,23 +213,39 @@ public final class KnnIndex {
     }
   }
 
-  /** Vector dimension: the number of components of every vector added or searched. */
+  /**
+   * Vector dimension: the number of components of every vector added or searched.
+   *
+   * @return the number of float components per vector
+   */
   public int dimension() {
     return dim;
   }
 
-  /** How the bank stores vectors. */
+  /**
+   * How the bank stores vectors.
+   *
+   * @return the bank's storage precision
+   */
   public BankPrecision precision() {
     return entries.bank.precision();
   }
 
-  /** The INT8 rerank factor (0: none; always 0 for FP32). */
+  /**
+   * The INT8 rerank factor (0: none; always 0 for FP32).
+   *
+   * @return the rerank factor
+   */
   public int rerank() {
     Int8Bank int8 = entries.int8Bank();
     return int8 != null ? int8.rerank() : 0;
   }
 
-  /** Number of vectors in the index now. */
+  /**
+   * Number of vectors in the index now.
+   *
+   * @return the number of vectors now held
+   */
   public int size() {
     lock.readLock().lock();
     try {
@@ -213,12 +255,20 @@ public final class KnnIndex {
     }
   }
 
-  /** Whether the index holds no vector. */
+  /**
+   * Whether the index holds no vector.
+   *
+   * @return true when {@link #size()} is 0
+   */
   public boolean isEmpty() {
     return size() == 0;
   }
 
-  /** Name of the kernels that search this index. */
+  /**
+   * Name of the kernels that search this index.
+   *
+   * @return the kernels' full name, e.g. {@code java} or {@code native-avx2}
+   */
   public String kernelsName() {
     return kernels.name();
   }
@@ -227,6 +277,8 @@ public final class KnnIndex {
    * The label table: every label ever added or declared, in order of first appearance. Labels stay
    * in the table when their last vector is removed. An immutable snapshot: later additions do not
    * show in it.
+   *
+   * @return the labels in order of first appearance; immutable
    */
   public List<String> labels() {
     lock.readLock().lock();
@@ -237,7 +289,11 @@ public final class KnnIndex {
     }
   }
 
-  /** Number of vectors per label, indexed like {@link #labels()}: a new array the caller owns. */
+  /**
+   * Number of vectors per label, indexed like {@link #labels()}: a new array the caller owns.
+   *
+   * @return the counts, one per label of {@link #labels()}
+   */
   public int[] labelCounts() {
     lock.readLock().lock();
     try {
@@ -253,12 +309,20 @@ public final class KnnIndex {
    *
    * @return its id
    * @throws IllegalArgumentException if the vector has another dimension or a non-finite component
+   * @param label the vector's class label, added to the label table when new
+   * @param vector the vector, {@link #dimension()} floats
    */
   public long add(String label, float[] vector) {
     return addAll(List.of(label), new float[][] {vector})[0];
   }
 
-  /** Adds an encoder's embedding: {@link #add(String, float[])} of its (unmodified) vector. */
+  /**
+   * Adds an encoder's embedding: {@link #add(String, float[])} of its (unmodified) vector.
+   *
+   * @param label the vector's class label
+   * @param embedding the embedding, of {@link #dimension()} components
+   * @return its id
+   */
   public long add(String label, Embedding embedding) {
     return add(label, Vectors.of(embedding, "embedding"));
   }
@@ -270,6 +334,8 @@ public final class KnnIndex {
    * @return their ids, in order
    * @throws IllegalArgumentException if the lists differ in size, or a vector has another dimension
    *     or a non-finite component (nothing is added then)
+   * @param labels one label per vector
+   * @param vectors the vectors, each of {@link #dimension()} floats
    */
   public long[] addAll(List<String> labels, float[][] vectors) {
     Objects.requireNonNull(labels, "labels");
@@ -296,12 +362,23 @@ public final class KnnIndex {
     }
   }
 
-  /** Adds encoders' embeddings: {@link #addAll(List, float[][])} of their (unmodified) vectors. */
+  /**
+   * Adds encoders' embeddings: {@link #addAll(List, float[][])} of their (unmodified) vectors.
+   *
+   * @param labels one label per embedding
+   * @param embeddings the embeddings, each of {@link #dimension()} components
+   * @return their ids, in order
+   */
   public long[] addAll(List<String> labels, List<Embedding> embeddings) {
     return addAll(labels, Vectors.of(embeddings));
   }
 
-  /** Removes the vector with this id; returns whether it was present. */
+  /**
+   * Removes the vector with this id; returns whether it was present.
+   *
+   * @param id an id returned by {@code add}
+   * @return true if a vector was removed
+   */
   public boolean remove(long id) {
     lock.writeLock().lock();
     try {
@@ -311,7 +388,12 @@ public final class KnnIndex {
     }
   }
 
-  /** Removes every vector with this label; returns how many were removed. */
+  /**
+   * Removes every vector with this label; returns how many were removed.
+   *
+   * @param label the label; it stays in the label table
+   * @return the number of vectors removed
+   */
   public int removeLabel(String label) {
     lock.writeLock().lock();
     try {
@@ -325,6 +407,9 @@ public final class KnnIndex {
    * The normalized (unit-length) vector with this id, or empty if there is none: a new array the
    * caller owns. For an INT8 bank without reranking, the vector its codes stand for ({@code code *
    * scale}).
+   *
+   * @param id an id returned by {@code add}
+   * @return the vector of {@link #dimension()} floats, or empty
    */
   public java.util.Optional<float[]> vector(long id) {
     lock.readLock().lock();
@@ -347,12 +432,22 @@ public final class KnnIndex {
    *
    * @throws IllegalArgumentException if {@code k <= 0} or the query has another dimension or a
    *     non-finite component
+   * @param query the query vector, {@link #dimension()} floats
+   * @param k the number of neighbours wanted, positive
+   * @return the neighbours, most similar first
    */
   public Neighbors search(float[] query, int k) {
     return search(new float[][] {query}, k)[0];
   }
 
-  /** Searches with an encoder's embedding: {@link #search(float[], int)} of its vector. */
+  /**
+   * Searches with an encoder's embedding: {@link #search(float[], int)} of its vector.
+   *
+   * @param query the query embedding, of {@link #dimension()} components
+   * @param k the number of neighbours wanted, positive
+   * @return the neighbours, most similar first
+   * @throws IllegalArgumentException as {@link #search(float[], int)}
+   */
   public Neighbors search(Embedding query, int k) {
     return search(Vectors.of(query, "query"), k);
   }
@@ -360,12 +455,25 @@ public final class KnnIndex {
   /**
    * Batched search on the calling thread: one blocked matrix product for all queries. Returns one
    * {@link Neighbors} per query, in order; the queries are read, neither kept nor modified.
+   *
+   * @param queries the query vectors, each of {@link #dimension()} floats
+   * @param k the number of neighbours wanted per query, positive
+   * @return one result per query, in order, each most similar first
+   * @throws IllegalArgumentException if {@code k <= 0} or a query has another dimension or a
+   *     non-finite component
    */
   public Neighbors[] search(float[][] queries, int k) {
     return search(queries, k, null);
   }
 
-  /** Batched search of encoders' embeddings, as {@link #search(float[][], int)}. */
+  /**
+   * Batched search of encoders' embeddings, as {@link #search(float[][], int)}.
+   *
+   * @param queries the query embeddings, each of {@link #dimension()} components
+   * @param k the number of neighbours wanted per query, positive
+   * @return one result per query, in order, each most similar first
+   * @throws IllegalArgumentException as {@link #search(float[][], int)}
+   */
   public Neighbors[] search(List<Embedding> queries, int k) {
     return search(Vectors.of(queries), k, null);
   }
@@ -377,6 +485,10 @@ public final class KnnIndex {
    *
    * @throws IllegalArgumentException if {@code k <= 0} or a query has another dimension or a
    *     non-finite component
+   * @param queries the query vectors, each of {@link #dimension()} floats
+   * @param k the number of neighbours wanted per query, positive
+   * @param executor runs the chunks, or null for the calling thread; not shut down
+   * @return one result per query, in order, each most similar first
    */
   public Neighbors[] search(float[][] queries, int k, ExecutorService executor) {
     Objects.requireNonNull(queries, "queries");
@@ -452,6 +564,7 @@ public final class KnnIndex {
    *
    * @throws EdgeSslException naming the file: {@link io.edgessl.ErrorCode#FILE_NOT_FOUND} if its
    *     directory does not exist, {@link io.edgessl.ErrorCode#IO} if writing or renaming fails
+   * @param file the file to write or replace
    */
   public void save(Path file) throws EdgeSslException {
     save(file, null);
@@ -477,6 +590,8 @@ public final class KnnIndex {
    *     missing or unreadable, {@link io.edgessl.ErrorCode#CORRUPT_FILE} if it is truncated, of
    *     another format, holds an invalid field (named) or fails its checksum, {@link
    *     io.edgessl.ErrorCode#UNSUPPORTED_VERSION} if a newer build wrote it
+   * @param file a file written by {@link #save} or {@link KnnClassifier#save}
+   * @return a new index holding the file's vectors, labels, ids and bank precision
    */
   public static KnnIndex load(Path file) throws EdgeSslException {
     return KnnIndexFile.read(Objects.requireNonNull(file, "file"), -1).index();
@@ -489,6 +604,9 @@ public final class KnnIndex {
    *     holds vectors of another dimension than {@code expectedDimension}; the message names the
    *     file and both dimensions
    * @throws IllegalArgumentException if {@code expectedDimension <= 0}
+   * @param file a file written by {@link #save} or {@link KnnClassifier#save}
+   * @param expectedDimension the dimension the caller needs, positive
+   * @return a new index holding the file's vectors
    */
   public static KnnIndex load(Path file, int expectedDimension) throws EdgeSslException {
     KnnIndexFile.checkExpectedDimension(expectedDimension);

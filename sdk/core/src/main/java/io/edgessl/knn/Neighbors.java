@@ -20,7 +20,11 @@ public final class Neighbors {
     this.labelTable = labelTable;
   }
 
-  /** Number of neighbours: {@code min(k, index size)}. */
+  /**
+   * Number of neighbours: {@code min(k, index size)}.
+   *
+   * @return the number of neighbours
+   */
   public int size() {
     return ids.length;
   }
@@ -28,17 +32,30 @@ public final class Neighbors {
   /**
    * Cosine similarity of neighbour {@code i} to the query, in [-1, 1] (for an INT8 bank without
    * reranking, approximate: see {@link BankPrecision#INT8}).
+   *
+   * @param i the rank, from 0 (most similar) to {@code size() - 1}
+   * @return the similarity
    */
   public float similarity(int i) {
     return similarities[i];
   }
 
-  /** Id of neighbour {@code i}, as returned by {@link KnnIndex#add}. */
+  /**
+   * Id of neighbour {@code i}, as returned by {@link KnnIndex#add}.
+   *
+   * @param i the rank, from 0 (most similar) to {@code size() - 1}
+   * @return the vector's id
+   */
   public long id(int i) {
     return ids[i];
   }
 
-  /** Label of neighbour {@code i}. */
+  /**
+   * Label of neighbour {@code i}.
+   *
+   * @param i the rank, from 0 (most similar) to {@code size() - 1}
+   * @return the label
+   */
   public String label(int i) {
     return labelTable.get(labelIndices[i]);
   }
@@ -46,6 +63,9 @@ public final class Neighbors {
   /**
    * Position of neighbour {@code i}'s label in the index's label table ({@link KnnIndex#labels()}
    * as of the search).
+   *
+   * @param i the rank, from 0 (most similar) to {@code size() - 1}
+   * @return the label's index in the label table
    */
   public int labelIndex(int i) {
     return labelIndices[i];

@@ -36,37 +36,70 @@ public final class Prediction {
     this.neighbors = neighbors;
   }
 
-  /** The best label (even when {@link #rejected()}: it is then the best guess). */
+  /**
+   * The best label (even when {@link #rejected()}: it is then the best guess).
+   *
+   * @return the label ranked first
+   */
   public String label() {
     return labelTable.get(ranked[0]);
   }
 
-  /** Index of the best label in the label table. */
+  /**
+   * Index of the best label in the label table.
+   *
+   * @return the label-table index of the label ranked first
+   */
   public int labelIndex() {
     return ranked[0];
   }
 
-  /** Number of ranked labels (the size of the label table). */
+  /**
+   * Number of ranked labels (the size of the label table).
+   *
+   * @return the number of ranks
+   */
   public int size() {
     return ranked.length;
   }
 
-  /** The label at rank {@code r} (0 = best). */
+  /**
+   * The label at rank {@code r} (0 = best).
+   *
+   * @param r the rank, from 0 to {@code size() - 1}
+   * @return the label
+   */
   public String label(int r) {
     return labelTable.get(ranked[r]);
   }
 
-  /** Label-table index of the label at rank {@code r}. */
+  /**
+   * Label-table index of the label at rank {@code r}.
+   *
+   * @param r the rank, from 0 to {@code size() - 1}
+   * @return the label's index in the label table
+   */
   public int labelIndex(int r) {
     return ranked[r];
   }
 
-  /** Vote share of the label at rank {@code r}, in [0, 1]. */
+  /**
+   * Vote share of the label at rank {@code r}, in [0, 1].
+   *
+   * @param r the rank, from 0 to {@code size() - 1}
+   * @return the vote share; the shares of all ranks sum to 1
+   */
   public double score(int r) {
     return shares[r];
   }
 
-  /** Whether the label-table index {@code label} is among the first {@code n} ranks. */
+  /**
+   * Whether the label-table index {@code label} is among the first {@code n} ranks.
+   *
+   * @param label a label-table index
+   * @param n the number of ranks to look at
+   * @return true if {@code label} ranks before {@code n}
+   */
   public boolean inTop(int label, int n) {
     for (int r = 0; r < Math.min(n, ranked.length); r++) {
       if (ranked[r] == label) {
@@ -76,7 +109,11 @@ public final class Prediction {
     return false;
   }
 
-  /** Cosine similarity, in [-1, 1], of the nearest neighbour that carries the best label. */
+  /**
+   * Cosine similarity, in [-1, 1], of the nearest neighbour that carries the best label.
+   *
+   * @return the similarity
+   */
   public float nearestSimilarity() {
     return nearestSimilarity;
   }
@@ -85,12 +122,18 @@ public final class Prediction {
    * Whether the open-set rule rejected this prediction: the nearest neighbour carrying the best
    * label is less similar than the classifier's threshold, so the input is likely none of the
    * enrolled labels.
+   *
+   * @return true when rejected
    */
   public boolean rejected() {
     return rejected;
   }
 
-  /** The neighbours that voted (the first {@code k} of them, most similar first). */
+  /**
+   * The neighbours that voted (the first {@code k} of them, most similar first).
+   *
+   * @return the voting neighbours
+   */
   public Neighbors neighbors() {
     return neighbors;
   }

@@ -20,6 +20,8 @@ public enum Vote {
    * majority}, case-insensitive.
    *
    * @throws IllegalArgumentException for any other name, listing the accepted ones
+   * @param s the rule's name
+   * @return the vote rule
    */
   public static Vote parse(String s) {
     switch (s.toLowerCase(java.util.Locale.ROOT)) {

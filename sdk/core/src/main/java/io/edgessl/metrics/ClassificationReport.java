@@ -19,6 +19,7 @@ public final class ClassificationReport {
    * is copied.
    *
    * @throws IllegalArgumentException if there is no class
+   * @param classes the class names; index {@code i} is class {@code i}
    */
   public ClassificationReport(List<String> classes) {
     this.classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
@@ -56,17 +57,29 @@ public final class ClassificationReport {
     }
   }
 
-  /** The classes, in the order their indices refer to (immutable). */
+  /**
+   * The classes, in the order their indices refer to (immutable).
+   *
+   * @return the class names
+   */
   public List<String> classes() {
     return classes;
   }
 
-  /** Number of examples recorded. */
+  /**
+   * Number of examples recorded.
+   *
+   * @return the number of examples
+   */
   public long total() {
     return total;
   }
 
-  /** Fraction of examples whose best prediction is right, in [0, 1]; NaN before any example. */
+  /**
+   * Fraction of examples whose best prediction is right, in [0, 1]; NaN before any example.
+   *
+   * @return the top-1 accuracy
+   */
   public double top1() {
     return total == 0 ? Double.NaN : (double) top1 / total;
   }
@@ -75,22 +88,37 @@ public final class ClassificationReport {
    * Fraction of examples whose true class is among the first five predictions (meaningless when the
    * classifier ranks fewer than five labels with votes, as DINO notes for k &lt; 5), in [0, 1]; NaN
    * before any example.
+   *
+   * @return the top-5 accuracy
    */
   public double top5() {
     return total == 0 ? Double.NaN : (double) top5 / total;
   }
 
-  /** Number of examples counted correct at top-1. */
+  /**
+   * Number of examples counted correct at top-1.
+   *
+   * @return the count
+   */
   public long top1Count() {
     return top1;
   }
 
-  /** Number of examples counted correct at top-5. */
+  /**
+   * Number of examples counted correct at top-5.
+   *
+   * @return the count
+   */
   public long top5Count() {
     return top5;
   }
 
-  /** Accuracy on the examples of class {@code c}, in [0, 1]; NaN when there are none. */
+  /**
+   * Accuracy on the examples of class {@code c}, in [0, 1]; NaN when there are none.
+   *
+   * @param c the class index
+   * @return the class's accuracy
+   */
   public double classAccuracy(int c) {
     long n = 0;
     for (long x : confusion[c]) {
@@ -99,7 +127,11 @@ public final class ClassificationReport {
     return n == 0 ? Double.NaN : (double) confusion[c][c] / n;
   }
 
-  /** Mean of the per-class accuracies over classes with examples. */
+  /**
+   * Mean of the per-class accuracies over classes with examples.
+   *
+   * @return the mean, in [0, 1]; NaN when no class has examples
+   */
   public double meanClassAccuracy() {
     double sum = 0;
     int n = 0;
@@ -116,6 +148,8 @@ public final class ClassificationReport {
   /**
    * {@code confusion()[truth][predicted]}: counts of examples by true and best-predicted class; a
    * new array the caller owns.
+   *
+   * @return the confusion matrix, classes x classes
    */
   public long[][] confusion() {
     long[][] c = new long[confusion.length][];

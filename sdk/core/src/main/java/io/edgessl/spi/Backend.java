@@ -13,12 +13,18 @@ import java.util.Map;
  */
 public interface Backend {
 
-  /** The provider's name, e.g. {@code onnxruntime}. */
+  /**
+   * The provider's name, e.g. {@code onnxruntime}.
+   *
+   * @return the name
+   */
   String name();
 
   /**
    * The precisions this backend runs, in its general order of speed, fastest first: the order
    * {@link #rank} falls back on.
+   *
+   * @return the precisions, fastest first
    */
   List<Precision> precisions();
 
@@ -34,6 +40,7 @@ public interface Backend {
    * @param spec their common input and outputs
    * @param options how they would run (threads matter to speed)
    * @throws EdgeSslException when a backend that measures cannot open or run a variant
+   * @return the precisions of {@code models}, fastest first; a new list
    */
   default List<Precision> rank(
       Map<Precision, ModelSource> models, SessionSpec spec, SessionOptions options)
@@ -54,6 +61,10 @@ public interface Backend {
    *     SHAPE_MISMATCH} when an input or output is missing or has another type or shape (the
    *     message names the model, the tensor and both shapes), {@code NATIVE_FAILURE} for other
    *     failures of the runtime
+   * @param model the model's bytes; read while opening, not modified
+   * @param spec the input and outputs the model must have
+   * @param options threads, optimization level and the largest batch
+   * @return a new session, owned by the caller, who closes it
    */
   InferenceSession open(ModelSource model, SessionSpec spec, SessionOptions options)
       throws EdgeSslException;

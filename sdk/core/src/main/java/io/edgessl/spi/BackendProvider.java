@@ -11,10 +11,18 @@ package io.edgessl.spi;
  */
 public interface BackendProvider {
 
-  /** Short name, e.g. {@code onnxruntime}, {@code tensorrt}; what users choose a backend by. */
+  /**
+   * Short name, e.g. {@code onnxruntime}, {@code tensorrt}; what users choose a backend by.
+   *
+   * @return the backend's name
+   */
   String name();
 
-  /** Higher wins when no backend is named: ONNX Runtime (CPU) ranks 10, GPU backends above. */
+  /**
+   * Higher wins when no backend is named: ONNX Runtime (CPU) ranks 10, GPU backends above.
+   *
+   * @return the rank
+   */
   int rank();
 
   /**
@@ -22,6 +30,7 @@ public interface BackendProvider {
    *
    * @throws UnsupportedOperationException when it cannot run here; the message says why and how to
    *     fix it (a missing library, no device)
+   * @return a new backend; {@link io.edgessl.encoder.Backends} creates it once and shares it
    */
   Backend create();
 }

@@ -14,7 +14,11 @@ import java.nio.FloatBuffer;
  */
 public interface ImageKernels {
 
-  /** A short name for logs and benchmarks, e.g. {@code "java"} or {@code "native-avx512"}. */
+  /**
+   * A short name for logs and benchmarks, e.g. {@code "java"} or {@code "native-avx512"}.
+   *
+   * @return the name
+   */
   String name();
 
   /**

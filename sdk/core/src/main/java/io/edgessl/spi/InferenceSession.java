@@ -19,10 +19,20 @@ import java.nio.FloatBuffer;
  */
 public interface InferenceSession extends AutoCloseable {
 
-  /** The largest batch {@link #run} takes. */
+  /**
+   * The largest batch {@link #run} takes.
+   *
+   * @return the largest batch, in samples
+   */
   int maxBatch();
 
-  /** The input buffer: {@code maxBatch * input size} floats. */
+  /**
+   * The input buffer: {@code maxBatch * input size} floats.
+   *
+   * @return the session's own direct buffer: the caller writes samples into it (absolute indices,
+   *     sample {@code i} at {@code i * input size}) before each {@link #run}, and must not keep it
+   *     after {@link #close()}
+   */
   FloatBuffer input();
 
   /**
@@ -31,12 +41,16 @@ public interface InferenceSession extends AutoCloseable {
    * @throws IllegalArgumentException when {@code batch} is not in {@code 1..maxBatch()}
    * @throws EdgeSslException {@code NATIVE_FAILURE} or {@code SHAPE_MISMATCH} when the runtime
    *     fails; the message names the model
+   * @param batch the number of samples to run, from 1 to {@link #maxBatch()}
    */
   void run(int batch) throws EdgeSslException;
 
   /**
    * Output {@code index} of the {@link SessionSpec} (in its order) of the last run: {@code maxBatch
    * * output size} floats, read-only.
+   *
+   * @param index the output's position in {@link SessionSpec#outputs()}
+   * @return the session's own buffer, overwritten by the next run; valid until {@link #close()}
    */
   FloatBuffer output(int index);
 

@@ -13,10 +13,18 @@ import java.util.Optional;
  */
 public interface KernelsProvider {
 
-  /** Higher wins. The native module's provider ranks 100. */
+  /**
+   * Higher wins. The native module's provider ranks 100.
+   *
+   * @return the rank
+   */
   int rank();
 
-  /** Short name for logs and for choosing kernels by name, e.g. {@code "native"}. */
+  /**
+   * Short name for logs and for choosing kernels by name, e.g. {@code "native"}.
+   *
+   * @return the provider's name
+   */
   String name();
 
   /**
@@ -24,6 +32,7 @@ public interface KernelsProvider {
    *
    * @throws UnsupportedOperationException when they cannot run here; the message says exactly how
    *     to fix it (a missing library, a JVM flag), and is logged once
+   * @return the k-NN kernels, shared and thread-safe; empty by default
    */
   default Optional<KnnKernels> knn() {
     return Optional.empty();
@@ -33,6 +42,7 @@ public interface KernelsProvider {
    * The image kernels, or empty when this provider has none.
    *
    * @throws UnsupportedOperationException as {@link #knn()}
+   * @return the image kernels, shared and thread-safe; empty by default
    */
   default Optional<ImageKernels> image() {
     return Optional.empty();

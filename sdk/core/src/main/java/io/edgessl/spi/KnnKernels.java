@@ -13,7 +13,11 @@ package io.edgessl.spi;
  */
 public interface KnnKernels {
 
-  /** A short name for logs and benchmarks, e.g. {@code "java"} or {@code "native-avx512"}. */
+  /**
+   * A short name for logs and benchmarks, e.g. {@code "java"} or {@code "native-avx512"}.
+   *
+   * @return the name
+   */
   String name();
 
   /**

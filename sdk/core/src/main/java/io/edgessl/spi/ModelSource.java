@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param sha256 its SHA-256, lower-case hex: a key for caches of compiled engines
  */
 public record ModelSource(String name, byte[] bytes, String sha256) {
+  /**
+   * Checks that no component is null; {@code bytes} is kept, not copied.
+   *
+   * @throws NullPointerException if a component is null
+   */
   public ModelSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(bytes, "bytes");

@@ -43,6 +43,8 @@ public final class PackedInt8Bank {
    * {@code dim} rounded up to a multiple of {@link #GROUP}.
    *
    * @throws IllegalArgumentException unless {@code 1 <= dim <= MAX_DIM}
+   * @param dim components per vector
+   * @return the padded dimension {@code pdim}
    */
   public static int paddedDim(int dim) {
     if (dim < 1 || dim > MAX_DIM) {
@@ -55,6 +57,9 @@ public final class PackedInt8Bank {
    * Bytes needed for {@code count} vectors of {@code dim} components.
    *
    * @throws IllegalArgumentException when that exceeds what one Java array can hold
+   * @param count the number of vectors, not negative
+   * @param dim components per vector
+   * @return the bank array's length, in bytes
    */
   public static int length(int count, int dim) {
     long n = (long) PackedBank.blocks(count) * BLOCK * paddedDim(dim);
@@ -65,7 +70,14 @@ public final class PackedInt8Bank {
     return (int) n;
   }
 
-  /** Index of component {@code d} of slot {@code slot}. */
+  /**
+   * Index of component {@code d} of slot {@code slot}.
+   *
+   * @param slot the vector's slot
+   * @param d the component, from 0 to {@code dim - 1}
+   * @param dim components per vector
+   * @return the index in the bank array
+   */
   public static int index(int slot, int d, int dim) {
     int pdim = paddedDim(dim);
     return (slot / BLOCK) * pdim * BLOCK
@@ -74,7 +86,15 @@ public final class PackedInt8Bank {
         + d % GROUP;
   }
 
-  /** Writes {@code dim} codes from {@code codes[from..]} into slot {@code slot}. */
+  /**
+   * Writes {@code dim} codes from {@code codes[from..]} into slot {@code slot}.
+   *
+   * @param bank the bank, written
+   * @param slot the slot to write
+   * @param codes the codes; read, not kept
+   * @param from index of the first code in {@code codes}
+   * @param dim components per vector
+   */
   public static void put(byte[] bank, int slot, byte[] codes, int from, int dim) {
     int pdim = paddedDim(dim);
     int base = (slot / BLOCK) * pdim * BLOCK + (slot % BLOCK) * GROUP;
@@ -83,7 +103,15 @@ public final class PackedInt8Bank {
     }
   }
 
-  /** Reads the {@code dim} codes of slot {@code slot} into {@code out[at..]}. */
+  /**
+   * Reads the {@code dim} codes of slot {@code slot} into {@code out[at..]}.
+   *
+   * @param bank the bank; read
+   * @param slot the slot to read
+   * @param out receives the codes
+   * @param at index in {@code out} of the first code written
+   * @param dim components per vector
+   */
   public static void get(byte[] bank, int slot, byte[] out, int at, int dim) {
     int pdim = paddedDim(dim);
     int base = (slot / BLOCK) * pdim * BLOCK + (slot % BLOCK) * GROUP;
@@ -96,6 +124,12 @@ public final class PackedInt8Bank {
    * Quantizes {@code v[from..from+dim)} into {@code codes[at..at+dim)} and returns its scale.
    *
    * @throws IllegalArgumentException if a component is not finite
+   * @param v holds the vector; read, not modified
+   * @param from index of the vector's first component in {@code v}
+   * @param dim components per vector
+   * @param codes receives the codes, each in [-127, 127]
+   * @param at index in {@code codes} of the first code written
+   * @return the scale {@code max|v| / 127}, 0 for a zero vector
    */
   public static float quantize(float[] v, int from, int dim, byte[] codes, int at) {
     float max = 0f;

@@ -87,42 +87,76 @@ public final class PreprocessPlan {
   /**
    * A builder for a plan of {@code outHeight x outWidth} output pixels read from frames in {@code
    * format}, resampled with {@code taps} filter taps per direction (2 bilinear, 4 bicubic).
+   *
+   * @param format the frames' pixel format
+   * @param taps filter taps per direction, positive
+   * @param outHeight output rows, positive
+   * @param outWidth output columns, positive
+   * @return a new builder; every table must be given
    */
   public static Builder builder(PixelFormat format, int taps, int outHeight, int outWidth) {
     return new Builder(format, taps, outHeight, outWidth);
   }
 
-  /** How the frame's bytes encode pixels. */
+  /**
+   * How the frame's bytes encode pixels.
+   *
+   * @return the pixel format
+   */
   public PixelFormat format() {
     return format;
   }
 
-  /** Filter taps per direction, {@code T}. */
+  /**
+   * Filter taps per direction, {@code T}.
+   *
+   * @return the taps per direction
+   */
   public int taps() {
     return taps;
   }
 
-  /** Output rows. */
+  /**
+   * Output rows.
+   *
+   * @return the number of output rows
+   */
   public int outHeight() {
     return outHeight;
   }
 
-  /** Output columns. */
+  /**
+   * Output columns.
+   *
+   * @return the number of output columns
+   */
   public int outWidth() {
     return outWidth;
   }
 
-  /** Output planes ({@code channels.length}). */
+  /**
+   * Output planes ({@code channels.length}).
+   *
+   * @return the number of output planes
+   */
   public int channelCount() {
     return tables.channels().length;
   }
 
-  /** Upright rows the row offsets describe, {@code H_u}. */
+  /**
+   * Upright rows the row offsets describe, {@code H_u}.
+   *
+   * @return the number of upright rows
+   */
   public int rows() {
     return tables.rowOffsets().length / 2;
   }
 
-  /** Floats one frame writes: {@code channelCount() * outHeight() * outWidth()}. */
+  /**
+   * Floats one frame writes: {@code channelCount() * outHeight() * outWidth()}.
+   *
+   * @return the number of floats
+   */
   public long outputSize() {
     return (long) channelCount() * outHeight * outWidth;
   }
@@ -130,6 +164,8 @@ public final class PreprocessPlan {
   /**
    * Floats of working memory a Java kernel needs: {@code taps * outWidth * channelCount +
    * outWidth}.
+   *
+   * @return the number of floats
    */
   public long scratchSize() {
     return (long) taps * outWidth * channelCount() + outWidth;
@@ -137,62 +173,108 @@ public final class PreprocessPlan {
 
   /**
    * Bytes a frame must hold (its capacity) for every sample to lie inside it; 0 if none is read.
+   *
+   * @return the size in bytes
    */
   public long sourceBytes() {
     return Math.max(lumaEnd, chromaEnd);
   }
 
-  /** Smallest and one-past-largest byte index of the luma samples ({@code {0, 0}} when none). */
+  /**
+   * Smallest and one-past-largest byte index of the luma samples ({@code {0, 0}} when none).
+   *
+   * @return a new array of two byte indices
+   */
   public long[] lumaRange() {
     return new long[] {lumaFirst, lumaEnd};
   }
 
-  /** Smallest and one-past-largest byte index of the chroma samples ({@code {0, 0}} when none). */
+  /**
+   * Smallest and one-past-largest byte index of the chroma samples ({@code {0, 0}} when none).
+   *
+   * @return a new array of two byte indices
+   */
   public long[] chromaRange() {
     return new long[] {chromaFirst, chromaEnd};
   }
 
-  /** A copy of the six YUV to RGB coefficients, or {@code null} for RGB and grey formats. */
+  /**
+   * A copy of the six YUV to RGB coefficients, or {@code null} for RGB and grey formats.
+   *
+   * @return a new array of six floats, or null
+   */
   public float[] yuv() {
     return tables.yuv() == null ? null : tables.yuv().clone();
   }
 
-  /** A copy of the row offsets: {@code 2 * rows()} bytes offsets, luma then chroma per row. */
+  /**
+   * A copy of the row offsets: {@code 2 * rows()} bytes offsets, luma then chroma per row.
+   *
+   * @return a new array, owned by the caller
+   */
   public int[] rowOffsets() {
     return tables.rowOffsets().clone();
   }
 
-  /** A copy of the row taps: {@code outHeight * taps} upright row indices. */
+  /**
+   * A copy of the row taps: {@code outHeight * taps} upright row indices.
+   *
+   * @return a new array, owned by the caller
+   */
   public int[] rowTaps() {
     return tables.rowTaps().clone();
   }
 
-  /** A copy of the row weights: {@code outHeight * taps}. */
+  /**
+   * A copy of the row weights: {@code outHeight * taps}.
+   *
+   * @return a new array, owned by the caller
+   */
   public float[] rowWeights() {
     return tables.rowWeights().clone();
   }
 
-  /** A copy of the column offsets: {@code 2 * outWidth * taps} byte offsets, luma then chroma. */
+  /**
+   * A copy of the column offsets: {@code 2 * outWidth * taps} byte offsets, luma then chroma.
+   *
+   * @return a new array, owned by the caller
+   */
   public int[] colOffsets() {
     return tables.colOffsets().clone();
   }
 
-  /** A copy of the column weights: {@code outWidth * taps}. */
+  /**
+   * A copy of the column weights: {@code outWidth * taps}.
+   *
+   * @return a new array, owned by the caller
+   */
   public float[] colWeights() {
     return tables.colWeights().clone();
   }
 
-  /** A copy of the component number of each output plane. */
+  /**
+   * A copy of the component number of each output plane.
+   *
+   * @return a new array, owned by the caller
+   */
   public int[] channels() {
     return tables.channels().clone();
   }
 
-  /** A copy of the scale of each output plane. */
+  /**
+   * A copy of the scale of each output plane.
+   *
+   * @return a new array, owned by the caller
+   */
   public float[] scale() {
     return tables.scale().clone();
   }
 
-  /** A copy of the bias of each output plane. */
+  /**
+   * A copy of the bias of each output plane.
+   *
+   * @return a new array, owned by the caller
+   */
   public float[] bias() {
     return tables.bias().clone();
   }
@@ -248,19 +330,35 @@ public final class PreprocessPlan {
       this.outWidth = outWidth;
     }
 
-    /** The six YUV to RGB coefficients (see {@code YuvRange#coefficients()}). */
+    /**
+     * The six YUV to RGB coefficients (see {@code YuvRange#coefficients()}).
+     *
+     * @param coefficients six floats; kept until {@link #build()} copies them
+     * @return this builder
+     */
     public Builder yuv(float[] coefficients) {
       this.yuv = coefficients;
       return this;
     }
 
-    /** {@code 2 * H_u} byte offsets: the luma and chroma part of each upright row. */
+    /**
+     * {@code 2 * H_u} byte offsets: the luma and chroma part of each upright row.
+     *
+     * @param offsets the offsets in bytes; kept until {@link #build()} copies them
+     * @return this builder
+     */
     public Builder rowOffsets(int[] offsets) {
       this.rowOffsets = offsets;
       return this;
     }
 
-    /** The vertical filter: {@code outHeight * taps} upright row indices and their weights. */
+    /**
+     * The vertical filter: {@code outHeight * taps} upright row indices and their weights.
+     *
+     * @param taps the row indices; kept until {@link #build()} copies them
+     * @param weights the weights; kept until {@link #build()} copies them
+     * @return this builder
+     */
     public Builder rows(int[] taps, float[] weights) {
       this.rowTaps = taps;
       this.rowWeights = weights;
@@ -270,6 +368,10 @@ public final class PreprocessPlan {
     /**
      * The horizontal filter: {@code 2 * outWidth * taps} byte offsets (luma and chroma part of each
      * column tap) and {@code outWidth * taps} weights.
+     *
+     * @param offsets the offsets in bytes; kept until {@link #build()} copies them
+     * @param weights the weights; kept until {@link #build()} copies them
+     * @return this builder
      */
     public Builder columns(int[] offsets, float[] weights) {
       this.colOffsets = offsets;
@@ -277,7 +379,14 @@ public final class PreprocessPlan {
       return this;
     }
 
-    /** The output planes: component number of each, its scale and its bias. */
+    /**
+     * The output planes: component number of each, its scale and its bias.
+     *
+     * @param components the component (0..3) of each plane; kept until {@link #build()} copies it
+     * @param scale the scale of each plane; kept until {@link #build()} copies it
+     * @param bias the bias of each plane; kept until {@link #build()} copies it
+     * @return this builder
+     */
     public Builder channels(int[] components, float[] scale, float[] bias) {
       this.channels = components;
       this.scale = scale;
@@ -293,6 +402,7 @@ public final class PreprocessPlan {
      *     table too short, a channel outside 0..3, a row tap outside the rows or out of the order
      *     the contract states, or a sample before the frame's first byte; the message names the
      *     values
+     * @return a new, immutable plan holding copies of the tables
      */
     public PreprocessPlan build() {
       return new PreprocessPlan(this);

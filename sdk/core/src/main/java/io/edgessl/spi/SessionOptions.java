@@ -16,6 +16,12 @@ public record SessionOptions(int threads, OptimizationLevel optimization, int ma
   /** Backend-chosen threads, all optimizations, batches of up to 8. */
   public static final SessionOptions DEFAULT = new SessionOptions(0, OptimizationLevel.ALL, 8);
 
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException if {@code optimization} is null
+   * @throws IllegalArgumentException if {@code threads < 0} or {@code maxBatch} is not in 1..4096
+   */
   public SessionOptions {
     Objects.requireNonNull(optimization, "optimization");
     if (threads < 0) {

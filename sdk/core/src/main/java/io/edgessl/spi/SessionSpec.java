@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * What a session must take and return: one float32 input and float32 outputs, each with a leading
  * batch dimension.
+ *
+ * @param input the input, shape per sample
+ * @param outputs the outputs, in the order {@link InferenceSession#output(int)} numbers them
  */
 public record SessionSpec(TensorSpec input, List<TensorSpec> outputs) {
   /**
@@ -27,6 +30,9 @@ public record SessionSpec(TensorSpec input, List<TensorSpec> outputs) {
    * [C, height, width]}, the embedding {@code [embedding_size]} (output 0) and the patch grid
    * {@code [grid_h, grid_w, patch_feature_size]} (output 1). The one place a manifest becomes a
    * spec.
+   *
+   * @param m the bundle's manifest
+   * @return the spec: input, embedding output, patch grid output
    */
   public static SessionSpec of(Manifest m) {
     return new SessionSpec(

@@ -11,6 +11,13 @@ public final class TensorSpec {
   private final String name;
   private final long[] shape;
 
+  /**
+   * A tensor of this name and shape per sample.
+   *
+   * @param name the tensor's name in the model
+   * @param shape the dimensions after the batch one, each positive; copied
+   * @throws IllegalArgumentException if a dimension is not positive
+   */
   public TensorSpec(String name, long... shape) {
     this.name = Objects.requireNonNull(name, "name");
     this.shape = shape.clone();
@@ -22,16 +29,26 @@ public final class TensorSpec {
     }
   }
 
+  /** {@return the tensor's name in the model} */
   public String name() {
     return name;
   }
 
-  /** Shape per sample (a copy). */
+  /**
+   * Shape per sample (a copy).
+   *
+   * @return a new array, owned by the caller
+   */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** Floats per sample. */
+  /**
+   * Floats per sample.
+   *
+   * @return the product of the dimensions
+   * @throws ArithmeticException when that exceeds an int
+   */
   public int size() {
     long n = 1;
     for (long d : shape) {

@@ -149,7 +149,7 @@ public final class OrtBackend implements Backend {
     }
   }
 
-  /** ONNX Runtime's version, e.g. {@code 1.29.0}. */
+  /** {@return the version of the ONNX Runtime library loaded, e.g. {@code 1.29.0}} */
   public String version() {
     return env.getVersion();
   }
