@@ -18,8 +18,13 @@ public final class Tensor {
   private final byte[] data;
 
   /**
-   * A tensor over little-endian {@code data} (not copied).
+   * A tensor over little-endian {@code data} (not copied: the tensor keeps the array, and the
+   * caller must not modify it afterwards, or the tensor would change).
    *
+   * @param name the tensor's name (an initializer's, or any name for an attribute)
+   * @param type the element type
+   * @param dims the shape, row-major; copied
+   * @param data the elements, row-major, {@code type.bytes()} little-endian bytes each; kept
    * @throws IllegalArgumentException when {@code data} does not hold exactly the elements of {@code
    *     dims}
    */
@@ -65,7 +70,14 @@ public final class Tensor {
   }
 
   /**
-   * A float tensor; with no {@code dims} a vector of {@code values.length} (or a scalar of one).
+   * A FLOAT tensor; with no {@code dims} a vector of {@code values.length} (or a scalar of one).
+   *
+   * @param name the tensor's name
+   * @param values the elements, row-major; copied
+   * @param dims the shape, row-major; none for a vector of {@code values.length}, or a scalar (rank
+   *     0) when there is one value; copied
+   * @return the tensor
+   * @throws IllegalArgumentException when {@code dims} do not hold {@code values.length} elements
    */
   public static Tensor floats(String name, float[] values, long... dims) {
     ByteBuffer b = le(4 * values.length);
@@ -76,6 +88,13 @@ public final class Tensor {
   /**
    * A FLOAT16 tensor of {@code values} rounded to half precision ({@link Half#fromFloat}); with no
    * {@code dims} a vector (or scalar of one).
+   *
+   * @param name the tensor's name
+   * @param values the elements, row-major, as floats; read, not kept
+   * @param dims the shape, row-major; none for a vector of {@code values.length}, or a scalar (rank
+   *     0) when there is one value; copied
+   * @return the tensor, 2 bytes per element
+   * @throws IllegalArgumentException when {@code dims} do not hold {@code values.length} elements
    */
   public static Tensor halves(String name, float[] values, long... dims) {
     ByteBuffer b = le(2 * values.length);
@@ -85,21 +104,52 @@ public final class Tensor {
     return new Tensor(name, ElementType.FLOAT16, shapeOf(values.length, dims), b.array());
   }
 
-  /** An int64 tensor (shapes, axes, indices); with no {@code dims} a vector (or scalar of one). */
+  /**
+   * An INT64 tensor (shapes, axes, indices); with no {@code dims} a vector (or scalar of one).
+   *
+   * @param name the tensor's name
+   * @param values the elements, row-major; copied
+   * @param dims the shape, row-major; none for a vector of {@code values.length}, or a scalar (rank
+   *     0) when there is one value; copied
+   * @return the tensor
+   * @throws IllegalArgumentException when {@code dims} do not hold {@code values.length} elements
+   */
   public static Tensor longs(String name, long[] values, long... dims) {
     ByteBuffer b = le(8 * values.length);
     b.asLongBuffer().put(values);
     return new Tensor(name, ElementType.INT64, shapeOf(values.length, dims), b.array());
   }
 
-  /** An int32 tensor. */
+  /**
+   * An INT32 tensor; with no {@code dims} a vector (or scalar of one).
+   *
+   * @param name the tensor's name
+   * @param values the elements, row-major; copied
+   * @param dims the shape, row-major; none for a vector of {@code values.length}, or a scalar (rank
+   *     0) when there is one value; copied
+   * @return the tensor
+   * @throws IllegalArgumentException when {@code dims} do not hold {@code values.length} elements
+   */
   public static Tensor ints(String name, int[] values, long... dims) {
     ByteBuffer b = le(4 * values.length);
     b.asIntBuffer().put(values);
     return new Tensor(name, ElementType.INT32, shapeOf(values.length, dims), b.array());
   }
 
-  /** An int8 or uint8 tensor (quantized weights and zero points). */
+  /**
+   * An INT8 or UINT8 tensor (quantized weights and zero points); with no {@code dims} a vector (or
+   * scalar of one).
+   *
+   * @param name the tensor's name
+   * @param type {@link ElementType#INT8} or {@link ElementType#UINT8}
+   * @param values the elements, row-major, as raw bytes (UINT8 values {@code 128..255} are the
+   *     negative bytes); copied
+   * @param dims the shape, row-major; none for a vector of {@code values.length}, or a scalar (rank
+   *     0) when there is one value; copied
+   * @return the tensor
+   * @throws IllegalArgumentException for another type, or when {@code dims} do not hold {@code
+   *     values.length} elements
+   */
   public static Tensor bytes(String name, ElementType type, byte[] values, long... dims) {
     if (type != ElementType.INT8 && type != ElementType.UINT8) {
       throw new IllegalArgumentException("byte tensors are INT8 or UINT8, not " + type);
@@ -107,7 +157,13 @@ public final class Tensor {
     return new Tensor(name, type, shapeOf(values.length, dims), values.clone());
   }
 
-  /** A float scalar (rank 0). */
+  /**
+   * A FLOAT scalar (rank 0).
+   *
+   * @param name the tensor's name
+   * @param value the value
+   * @return the tensor
+   */
   public static Tensor scalar(String name, float value) {
     return floats(name, new float[] {value});
   }
@@ -115,6 +171,12 @@ public final class Tensor {
   /**
    * A float tensor of normally distributed values with mean 0 and standard deviation {@code std},
    * drawn from {@code random} (seeded, for reproducible test models).
+   *
+   * @param name the tensor's name
+   * @param random the source of randomness; advanced by one Gaussian per element
+   * @param std the standard deviation
+   * @param dims the shape; none for a scalar
+   * @return the tensor
    */
   public static Tensor normal(String name, SplittableRandom random, double std, long... dims) {
     float[] v = new float[Math.toIntExact(count(dims))];
@@ -124,7 +186,16 @@ public final class Tensor {
     return floats(name, v, dims);
   }
 
-  /** A float tensor of uniformly distributed values in {@code [low, high)}. */
+  /**
+   * A FLOAT tensor of uniformly distributed values in {@code [low, high)}.
+   *
+   * @param name the tensor's name
+   * @param random the source of randomness; advanced by one double per element
+   * @param low the lower bound, inclusive
+   * @param high the upper bound, exclusive
+   * @param dims the shape; none for a scalar
+   * @return the tensor
+   */
   public static Tensor uniform(
       String name, SplittableRandom random, double low, double high, long... dims) {
     float[] v = new float[Math.toIntExact(count(dims))];
@@ -134,37 +205,51 @@ public final class Tensor {
     return floats(name, v, dims);
   }
 
-  /** A float tensor filled with {@code value}. */
+  /**
+   * A FLOAT tensor filled with {@code value}.
+   *
+   * @param name the tensor's name
+   * @param value every element's value
+   * @param dims the shape; none for a scalar
+   * @return the tensor
+   */
   public static Tensor filled(String name, float value, long... dims) {
     float[] v = new float[Math.toIntExact(count(dims))];
     Arrays.fill(v, value);
     return floats(name, v, dims);
   }
 
+  /** {@return the tensor's name} */
   public String name() {
     return name;
   }
 
+  /** {@return the element type} */
   public ElementType type() {
     return type;
   }
 
-  /** The shape (a copy). */
+  /** {@return the shape, row-major (a copy); empty for a scalar} */
   public long[] dims() {
     return dims.clone();
   }
 
-  /** Number of elements. */
+  /** {@return the number of elements: the product of the dimensions, 1 for a scalar} */
   public long count() {
     return count(dims);
   }
 
-  /** The same data under another name. */
+  /**
+   * The same data under another name; the bytes are shared, not copied (both are immutable).
+   *
+   * @param newName the new tensor's name
+   * @return a new tensor
+   */
   public Tensor withName(String newName) {
     return new Tensor(newName, type, dims, data);
   }
 
-  /** The little-endian bytes (a copy). */
+  /** {@return the elements as little-endian bytes, row-major ({@code raw_data}; a copy)} */
   public byte[] rawData() {
     return data.clone();
   }
@@ -174,7 +259,12 @@ public final class Tensor {
     return data;
   }
 
-  /** The elements as floats (FLOAT tensors, or FLOAT16 ones, widened exactly). */
+  /**
+   * The elements as floats (FLOAT tensors, or FLOAT16 ones, widened exactly).
+   *
+   * @return a new array of {@link #count()} elements, row-major
+   * @throws IllegalStateException for another element type
+   */
   public float[] toFloats() {
     if (type == ElementType.FLOAT16) {
       float[] f = new float[data.length / 2];
@@ -192,6 +282,9 @@ public final class Tensor {
 
   /**
    * The elements as bytes, signed (INT8 and UINT8 tensors; UINT8 values read as {@code b & 0xff}).
+   *
+   * @return a new array of {@link #count()} elements, row-major
+   * @throws IllegalStateException for another element type
    */
   public byte[] toBytes() {
     if (type != ElementType.INT8 && type != ElementType.UINT8) {
@@ -200,7 +293,12 @@ public final class Tensor {
     return data.clone();
   }
 
-  /** The elements as longs (INT64 tensors only). */
+  /**
+   * The elements as longs (INT64 tensors only).
+   *
+   * @return a new array of {@link #count()} elements, row-major
+   * @throws IllegalStateException for another element type
+   */
   public long[] toLongs() {
     require(ElementType.INT64);
     long[] l = new long[data.length / 8];
@@ -208,7 +306,12 @@ public final class Tensor {
     return l;
   }
 
-  /** The elements as ints (INT32 tensors only). */
+  /**
+   * The elements as ints (INT32 tensors only).
+   *
+   * @return a new array of {@link #count()} elements, row-major
+   * @throws IllegalStateException for another element type
+   */
   public int[] toInts() {
     require(ElementType.INT32);
     int[] l = new int[data.length / 4];
