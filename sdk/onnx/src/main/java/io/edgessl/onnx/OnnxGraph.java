@@ -65,12 +65,25 @@ public final class OnnxGraph {
     this.opset = opset;
   }
 
-  /** An empty graph at {@link #DEFAULT_OPSET}. */
+  /**
+   * An empty graph at {@link #DEFAULT_OPSET}, IR version {@link #IR_VERSION}, producer {@code
+   * edgessl}.
+   *
+   * @param name the graph's name
+   * @return a new graph with no inputs, outputs, initializers or nodes
+   */
   public static OnnxGraph create(String name) {
     return create(name, DEFAULT_OPSET);
   }
 
-  /** An empty graph at a given opset of the default domain (17 or later). */
+  /**
+   * An empty graph at a given opset of the default domain (17 or later).
+   *
+   * @param name the graph's name
+   * @param opset the opset version of the default domain
+   * @return a new graph with no inputs, outputs, initializers or nodes
+   * @throws IllegalArgumentException when {@code opset} is below 17
+   */
   public static OnnxGraph create(String name, int opset) {
     if (opset < DEFAULT_OPSET) {
       throw new IllegalArgumentException("opset must be 17 or later: " + opset);
@@ -81,6 +94,8 @@ public final class OnnxGraph {
   /**
    * Reads a model file.
    *
+   * @param file the {@code .onnx} file; read whole into memory
+   * @return a new graph holding the model's graph, opsets, IR version, producer and metadata
    * @throws EdgeSslException {@code FILE_NOT_FOUND}, {@code IO}, or {@code INVALID_MODEL} when it
    *     is not an ONNX model or holds what this class cannot represent (subgraphs, external data)
    */
@@ -99,6 +114,9 @@ public final class OnnxGraph {
   /**
    * Reads a model from bytes; {@code source} names it in messages.
    *
+   * @param bytes the serialized {@code ModelProto}; read, not kept
+   * @param source what the bytes are (e.g. a file name), for error messages
+   * @return a new graph holding the model's graph, opsets, IR version, producer and metadata
    * @throws EdgeSslException {@code INVALID_MODEL}, as {@link #load}
    */
   public static OnnxGraph read(byte[] bytes, String source) throws EdgeSslException {
@@ -166,6 +184,8 @@ public final class OnnxGraph {
   /**
    * A deep copy that editing does not share with this graph: nodes, lists and maps are copied;
    * initializers are immutable and shared.
+   *
+   * @return a new graph equal to this one
    */
   public OnnxGraph copy() {
     OnnxGraph g = new OnnxGraph(name, opset);
@@ -185,7 +205,12 @@ public final class OnnxGraph {
     return g;
   }
 
-  /** The model as ONNX protobuf bytes. */
+  /**
+   * The model as ONNX protobuf bytes: a {@code ModelProto} with this graph, the default domain's
+   * opset and those of {@link #domains()}, the IR version, producer and metadata.
+   *
+   * @return a new array
+   */
   public byte[] toBytes() {
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(name);
     for (ValueInfo v : inputs) {
@@ -219,6 +244,7 @@ public final class OnnxGraph {
   /**
    * Writes the model atomically (a crash leaves the old file or the new one, never half of one).
    *
+   * @param file the file written, replaced if it exists
    * @throws EdgeSslException {@code IO} when writing fails
    */
   public void save(Path file) throws EdgeSslException {
@@ -229,85 +255,126 @@ public final class OnnxGraph {
     }
   }
 
+  /** {@return the graph's name} */
   public String name() {
     return name;
   }
 
+  /**
+   * Renames the graph.
+   *
+   * @param name the new name
+   * @return this graph
+   */
   public OnnxGraph name(String name) {
     this.name = name;
     return this;
   }
 
-  /** The opset version of the default domain. */
+  /** {@return the opset version of the default domain} */
   public int opset() {
     return opset;
   }
 
+  /**
+   * Sets the opset version of the default domain written by {@link #toBytes()}. Nodes already
+   * built are not changed: {@link Ops} writes the form of the opset at the time it is called.
+   *
+   * @param opset the opset version (not checked)
+   * @return this graph
+   */
   public OnnxGraph opset(int opset) {
     this.opset = opset;
     return this;
   }
 
+  /** {@return the ONNX IR version written: {@link #IR_VERSION}, or the loaded model's} */
   public long irVersion() {
     return irVersion;
   }
 
-  /** Producer name and version recorded in the model. */
+  /**
+   * Sets the producer name and version recorded in the model.
+   *
+   * @param name the producer's name, e.g. {@code edgessl}
+   * @param version the producer's version; {@code ""} for none
+   * @return this graph
+   */
   public OnnxGraph producer(String name, String version) {
     this.producerName = name;
     this.producerVersion = version;
     return this;
   }
 
+  /** {@return the producer name recorded in the model ({@code edgessl} by default)} */
   public String producerName() {
     return producerName;
   }
 
-  /** Opset versions of other domains (e.g. {@code com.microsoft}), live. */
+  /**
+   * {@return the opset versions of other domains (e.g. {@code com.microsoft}) by domain; live and
+   * mutable}
+   */
   public Map<String, Long> domains() {
     return domains;
   }
 
-  /** The model's metadata properties, live. */
+  /** {@return the model's metadata properties, in order; live and mutable} */
   public Map<String, String> metadata() {
     return metadata;
   }
 
-  /** Graph inputs, live. */
+  /** {@return the graph inputs, in order; live and mutable} */
   public List<ValueInfo> inputs() {
     return inputs;
   }
 
-  /** Graph outputs, live. */
+  /** {@return the graph outputs, in order; live and mutable} */
   public List<ValueInfo> outputs() {
     return outputs;
   }
 
-  /** Initializers by name, in order, live. */
+  /** {@return the initializers by name, in insertion order; live and mutable} */
   public Map<String, Tensor> initializers() {
     return initializers;
   }
 
-  /** Nodes in order, live. */
+  /** {@return the nodes, in order; live and mutable} */
   public List<Node> nodes() {
     return nodes;
   }
 
-  /** Declares a graph input; returns its name. */
+  /**
+   * Declares a graph input, appended to {@link #inputs()}.
+   *
+   * @param name the input tensor's name
+   * @param type its element type
+   * @param shape its declared shape (e.g. {@code [N, 3, 224, 224]} for NCHW images)
+   * @return {@code name}
+   */
   public String input(String name, ElementType type, Shape shape) {
     inputs.add(new ValueInfo(name, type, shape));
     return name;
   }
 
-  /** Declares a graph output (a tensor some node produces); returns its name. */
+  /**
+   * Declares a graph output (a tensor some node produces), appended to {@link #outputs()}.
+   *
+   * @param name the output tensor's name
+   * @param type its element type
+   * @param shape its declared shape
+   * @return {@code name}
+   */
   public String output(String name, ElementType type, Shape shape) {
     outputs.add(new ValueInfo(name, type, shape));
     return name;
   }
 
   /**
-   * Adds an initializer; returns its name.
+   * Adds an initializer under its own name.
    *
+   * @param t the tensor (immutable, kept)
+   * @return {@code t.name()}
    * @throws IllegalArgumentException when one of that name exists
    */
   public String initializer(Tensor t) {
@@ -317,7 +384,15 @@ public final class OnnxGraph {
     return t.name();
   }
 
-  /** Appends a node of the default domain; returns it. */
+  /**
+   * Appends a node of the default domain, named uniquely after its operator type.
+   *
+   * @param opType the ONNX operator type
+   * @param in the input tensor names; copied
+   * @param out the output tensor names; copied
+   * @param attributes the node's attributes (immutable, kept)
+   * @return the node, now part of the graph (editing it edits the graph)
+   */
   public Node node(String opType, List<String> in, List<String> out, Attribute... attributes) {
     Node n = new Node(uniqueName(opType), opType, in, out);
     for (Attribute a : attributes) {
@@ -329,6 +404,11 @@ public final class OnnxGraph {
 
   /**
    * A tensor or node name not used yet: {@code prefix}, or {@code prefix_2}, {@code prefix_3}...
+   * Names in use are those of initializers, graph inputs, nodes and node outputs. Nothing is
+   * reserved: the name stays free until something uses it.
+   *
+   * @param prefix the name wanted
+   * @return {@code prefix} or the first free suffixed form
    */
   public String uniqueName(String prefix) {
     Set<String> taken = names();
@@ -353,7 +433,12 @@ public final class OnnxGraph {
     return s;
   }
 
-  /** The node that produces {@code tensor}, if a node does. */
+  /**
+   * The node that produces {@code tensor}, if a node does.
+   *
+   * @param tensor the tensor's name
+   * @return the first node listing it as an output (live), or empty
+   */
   public Optional<Node> producer(String tensor) {
     for (Node n : nodes) {
       if (n.outputs().contains(tensor)) {
@@ -363,7 +448,12 @@ public final class OnnxGraph {
     return Optional.empty();
   }
 
-  /** The nodes that read {@code tensor}, in order. */
+  /**
+   * The nodes that read {@code tensor}, in order.
+   *
+   * @param tensor the tensor's name
+   * @return a new list of the (live) nodes listing it as an input; each node once
+   */
   public List<Node> consumers(String tensor) {
     List<Node> l = new ArrayList<>();
     for (Node n : nodes) {
@@ -377,6 +467,10 @@ public final class OnnxGraph {
   /**
    * Makes every node input and graph output that reads {@code tensor} read {@code replacement}
    * instead (what inserting a node after {@code tensor} needs). Returns how many places changed.
+   *
+   * @param tensor the name read now
+   * @param replacement the name to read instead
+   * @return the number of node inputs and graph outputs changed
    */
   public int replaceUses(String tensor, String replacement) {
     int changed = 0;
