@@ -13,7 +13,12 @@ public final class Half {
 
   private Half() {}
 
-  /** The binary16 bits nearest to {@code f}. */
+  /**
+   * The binary16 bits nearest to {@code f}.
+   *
+   * @param f the value
+   * @return the half's 16 bits (sign, 5 exponent bits, 10 mantissa bits) in a short
+   */
   public static short fromFloat(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
@@ -49,7 +54,12 @@ public final class Half {
     return (short) (sign | h);
   }
 
-  /** The float value of binary16 bits (exact: every half is a float). */
+  /**
+   * The float value of binary16 bits (exact: every half is a float).
+   *
+   * @param half the half's 16 bits, as {@link #fromFloat} returns them
+   * @return the value
+   */
   public static float toFloat(short half) {
     int h = half & 0xffff;
     int sign = (h & 0x8000) << 16;

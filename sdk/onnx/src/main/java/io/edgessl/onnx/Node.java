@@ -21,12 +21,27 @@ public final class Node {
   private final List<String> outputs;
   private final Map<String, Attribute> attributes = new LinkedHashMap<>();
 
-  /** A node of the default ({@code ai.onnx}) domain. */
+  /**
+   * A node of the default ({@code ai.onnx}) domain, without attributes.
+   *
+   * @param name the node's name ({@code ""} allowed: ONNX node names are optional)
+   * @param opType the operator type, e.g. {@code Conv}; not empty
+   * @param inputs the input tensor names, in the operator's order; copied
+   * @param outputs the output tensor names, in order; copied
+   */
   public Node(String name, String opType, List<String> inputs, List<String> outputs) {
     this(name, opType, "", inputs, outputs);
   }
 
-  /** A node of a given domain ({@code ""} is the default domain). */
+  /**
+   * A node of a given domain ({@code ""} is the default domain), without attributes.
+   *
+   * @param name the node's name ({@code ""} allowed)
+   * @param opType the operator type; not empty
+   * @param domain the operator's domain, e.g. {@code com.microsoft}, or {@code ""}
+   * @param inputs the input tensor names, in the operator's order; copied
+   * @param outputs the output tensor names, in order; copied
+   */
   public Node(
       String name, String opType, String domain, List<String> inputs, List<String> outputs) {
     this.name = Objects.requireNonNull(name, "name");
@@ -43,66 +58,108 @@ public final class Node {
     return s;
   }
 
+  /** {@return the node's name; {@code ""} when it has none} */
   public String name() {
     return name;
   }
 
+  /**
+   * Renames the node.
+   *
+   * @param name the new name, not {@code null}
+   * @return this node
+   */
   public Node name(String name) {
     this.name = Objects.requireNonNull(name, "name");
     return this;
   }
 
+  /** {@return the operator type, e.g. {@code Conv}} */
   public String opType() {
     return opType;
   }
 
+  /**
+   * Changes the operator type (inputs, outputs and attributes stay).
+   *
+   * @param opType the new operator type; not empty
+   * @return this node
+   */
   public Node opType(String opType) {
     this.opType = requireText(opType, "opType");
     return this;
   }
 
-  /** The operator domain; {@code ""} for the default ONNX domain. */
+  /** {@return the operator domain; {@code ""} for the default ONNX domain} */
   public String domain() {
     return domain;
   }
 
+  /**
+   * Changes the operator domain.
+   *
+   * @param domain the new domain; {@code ""} for the default one
+   * @return this node
+   */
   public Node domain(String domain) {
     this.domain = Objects.requireNonNull(domain, "domain");
     return this;
   }
 
-  /** The input tensor names (live). */
+  /** {@return the input tensor names, in order (live and mutable)} */
   public List<String> inputs() {
     return inputs;
   }
 
-  /** Input {@code i}. */
+  /**
+   * Input {@code i}.
+   *
+   * @param i the input's index, from 0
+   * @return its tensor name; {@code ""} for an omitted optional input
+   * @throws IndexOutOfBoundsException when there is no input {@code i}
+   */
   public String input(int i) {
     return inputs.get(i);
   }
 
-  /** The output tensor names (live). */
+  /** {@return the output tensor names, in order (live and mutable)} */
   public List<String> outputs() {
     return outputs;
   }
 
-  /** Output {@code i}. */
+  /**
+   * Output {@code i}.
+   *
+   * @param i the output's index, from 0
+   * @return its tensor name; {@code ""} for an omitted optional output
+   * @throws IndexOutOfBoundsException when there is no output {@code i}
+   */
   public String output(int i) {
     return outputs.get(i);
   }
 
-  /** The attributes by name, in order (live). */
+  /** {@return the attributes by name, in insertion order (live and mutable)} */
   public Map<String, Attribute> attributes() {
     return attributes;
   }
 
-  /** Sets an attribute, replacing one of the same name. */
+  /**
+   * Sets an attribute, replacing one of the same name (which keeps its position).
+   *
+   * @param a the attribute (immutable, kept)
+   * @return this node
+   */
   public Node attribute(Attribute a) {
     attributes.put(a.name(), a);
     return this;
   }
 
-  /** The attribute named {@code name}, if set. */
+  /**
+   * The attribute named {@code name}, if set.
+   *
+   * @param name the attribute's name
+   * @return the attribute, or empty
+   */
   public Optional<Attribute> attribute(String name) {
     return Optional.ofNullable(attributes.get(name));
   }

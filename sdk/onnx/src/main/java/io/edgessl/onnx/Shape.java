@@ -19,7 +19,13 @@ public final class Shape {
     this.dims = dims == null ? null : Collections.unmodifiableList(dims);
   }
 
-  /** A shape of fixed sizes. */
+  /**
+   * A shape of fixed sizes.
+   *
+   * @param dims the sizes, outermost first (e.g. {@code 1, 3, 224, 224} for NCHW); read, not kept
+   * @return the shape; rank 0 when none are given
+   * @throws IllegalArgumentException when a size is negative
+   */
   public static Shape of(long... dims) {
     List<Object> l = new ArrayList<>();
     for (long d : dims) {
@@ -28,7 +34,14 @@ public final class Shape {
     return new Shape(l);
   }
 
-  /** A shape whose first dimension is the symbolic {@code batch}, the rest fixed. */
+  /**
+   * A shape whose first dimension is the symbolic {@code batch}, the rest fixed.
+   *
+   * @param batch the batch dimension's name, e.g. {@code N}
+   * @param rest the other sizes, in order; read, not kept
+   * @return the shape, of rank {@code 1 + rest.length}
+   * @throws IllegalArgumentException when a size is negative
+   */
   public static Shape batched(String batch, long... rest) {
     List<Object> l = new ArrayList<>();
     l.add(Objects.requireNonNull(batch, "batch"));
@@ -40,6 +53,11 @@ public final class Shape {
 
   /**
    * A shape from dimensions that are {@code Long}/{@code Integer} sizes or {@code String} names.
+   *
+   * @param dims the dimensions, outermost first (any {@code Number} is read as a long size); copied
+   * @return the shape
+   * @throws IllegalArgumentException when a size is negative or a dimension is neither a number
+   *     nor a string
    */
   public static Shape ofDims(List<?> dims) {
     List<Object> l = new ArrayList<>();
@@ -62,22 +80,32 @@ public final class Shape {
     return d;
   }
 
-  /** Whether the rank is known. */
+  /** {@return whether the rank is known (false only for {@link #UNKNOWN})} */
   public boolean isKnown() {
     return dims != null;
   }
 
-  /** Number of dimensions; -1 when unknown. */
+  /** {@return the number of dimensions; -1 when unknown} */
   public int rank() {
     return dims == null ? -1 : dims.size();
   }
 
-  /** Dimension {@code i}: a {@code Long} size or a {@code String} name. */
+  /**
+   * Dimension {@code i}: a {@code Long} size or a {@code String} name.
+   *
+   * @param i the dimension's index, from 0
+   * @return the size or name
+   * @throws IndexOutOfBoundsException when {@code i} is not below the rank
+   * @throws NullPointerException when the rank is unknown
+   */
   public Object dim(int i) {
     return dims.get(i);
   }
 
-  /** The dimensions ({@code Long} sizes and {@code String} names); empty when unknown. */
+  /**
+   * {@return the dimensions ({@code Long} sizes and {@code String} names), outermost first, as an
+   * unmodifiable list; empty when unknown}
+   */
   public List<Object> dims() {
     return dims == null ? List.of() : dims;
   }

@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param shape declared shape
  */
 public record ValueInfo(String name, ElementType type, Shape shape) {
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException when a component is {@code null}
+   */
   public ValueInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
