@@ -19,9 +19,16 @@ public final class ConvGraph {
    * @param height input height, a multiple of the stride
    * @param width input width, a multiple of the stride
    * @param channels input channels (1 for grey, 3 for colour)
-   * @param widths output channels of each stride-2 stage; the last is D
+   * @param widths output channels of each stride-2 stage; the last is D. The constructor copies
+   *     the array; the accessor returns the record's own array, which callers must not modify
    */
   public record Config(int height, int width, int channels, int... widths) {
+    /**
+     * Checks the components and copies {@code widths}.
+     *
+     * @throws IllegalArgumentException when there are no stages, or the input is not a multiple of the
+     *     stride
+     */
     public Config {
       widths = widths.clone();
       int s = 1 << widths.length;
@@ -31,12 +38,12 @@ public final class ConvGraph {
       }
     }
 
-    /** The feature stride, {@code 2^stages}. */
+    /** {@return the feature stride in input pixels per feature-map cell, {@code 2^stages}} */
     public int stride() {
       return 1 << widths.length;
     }
 
-    /** The embedding dimension. */
+    /** {@return the embedding dimension D: the last stage's width} */
     public int dim() {
       return widths[widths.length - 1];
     }
@@ -49,6 +56,12 @@ public final class ConvGraph {
 
   /**
    * Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code patch_grid}.
+   *
+   * @param c the shape: input {@code pixels} is FLOAT {@code [N, channels, height, width]} (NCHW)
+   * @param w where the parameters come from, asked by PyTorch-style names ({@code
+   *     stage0.conv.weight}, {@code res.a.bn.running_var}...)
+   * @return a new, checked graph at the default opset: {@code embedding} FLOAT {@code [N, D]},
+   *     {@code patch_grid} FLOAT {@code [N, height / s, width / s, D]}
    */
   public static OnnxGraph build(Config c, Weights w) {
     OnnxGraph g = OnnxGraph.create("cnn");

@@ -46,13 +46,25 @@ public record Pooling(Kind kind, int cells) {
   /** Largest N of {@code grid:N} accepted. */
   public static final int MAX_CELLS = 64;
 
+  /**
+   * Checks the components.
+   *
+   * @throws IllegalArgumentException when {@code cells} is not 0 for CLS, GAP and MAP, or not 1 to
+   *     {@link #MAX_CELLS} for GRID
+   */
   public Pooling {
     if ((kind == Kind.GRID) != (cells > 0) || cells < 0 || cells > MAX_CELLS) {
       throw new IllegalArgumentException("pooling " + kind + " with " + cells + " cells");
     }
   }
 
-  /** Adaptive average pooling to {@code n x n} cells. */
+  /**
+   * Adaptive average pooling to {@code n x n} cells.
+   *
+   * @param n cells a side, 1 to {@link #MAX_CELLS}
+   * @return {@code grid:n}
+   * @throws IllegalArgumentException when {@code n} is out of range
+   */
   public static Pooling grid(int n) {
     if (n < 1 || n > MAX_CELLS) {
       throw new IllegalArgumentException(
@@ -65,6 +77,8 @@ public record Pooling(Kind kind, int cells) {
    * Parses {@code gap}, {@code cls}, {@code grid:N} or {@code map} (the {@code --embedding}
    * option's values).
    *
+   * @param value the option's value, lower case
+   * @return the pooling ({@link #GAP}, {@link #CLS} and {@link #MAP} are the constants)
    * @throws IllegalArgumentException naming {@code value} when it is none of these
    */
   public static Pooling parse(String value) {
@@ -95,12 +109,15 @@ public record Pooling(Kind kind, int cells) {
             + "), map or cls");
   }
 
-  /** The option value: {@code cls}, {@code gap}, {@code grid:N} or {@code map}. */
+  /** {@return the option value: {@code cls}, {@code gap}, {@code grid:N} or {@code map}} */
   public String id() {
     return kind == Kind.GRID ? "grid:" + cells : kind.name().toLowerCase(Locale.ROOT);
   }
 
-  /** A phrase for reports, e.g. {@code adaptive average pool to 3x3, flattened channel-major}. */
+  /**
+   * {@return a phrase for reports, e.g. {@code final feature map average-pooled to 3x3 cells,
+   * flattened channel-major}}
+   */
   public String describe() {
     return switch (kind) {
       case CLS -> "[CLS] token after the final norm";
@@ -115,7 +132,14 @@ public record Pooling(Kind kind, int cells) {
     };
   }
 
-  /** Embedding size for a feature map of {@code d} channels, {@code h x w} cells. */
+  /**
+   * Embedding size for a feature map of {@code d} channels, {@code h x w} cells.
+   *
+   * @param d channels of the feature map
+   * @param h feature-map height, in cells
+   * @param w feature-map width, in cells
+   * @return the number of floats in one embedding: {@code d}, {@code d N²} or {@code d h w}
+   */
   public int dimension(int d, int h, int w) {
     return switch (kind) {
       case CLS, GAP -> d;
@@ -124,12 +148,26 @@ public record Pooling(Kind kind, int cells) {
     };
   }
 
-  /** First row (or column) of cell {@code i} of {@code n} along an axis of {@code size}. */
+  /**
+   * First row (or column) of cell {@code i} of {@code n} along an axis of {@code size}.
+   *
+   * @param i the cell's index, from 0
+   * @param size the axis length, in rows
+   * @param n cells along the axis
+   * @return {@code floor(i size / n)}
+   */
   public static int binStart(int i, int size, int n) {
     return Math.floorDiv(i * size, n);
   }
 
-  /** One past the last row (or column) of cell {@code i} of {@code n} along {@code size}. */
+  /**
+   * One past the last row (or column) of cell {@code i} of {@code n} along {@code size}.
+   *
+   * @param i the cell's index, from 0
+   * @param size the axis length, in rows
+   * @param n cells along the axis
+   * @return {@code ceil((i + 1) size / n)}
+   */
   public static int binEnd(int i, int size, int n) {
     return Math.floorDiv((i + 1) * size + n - 1, n);
   }
@@ -140,6 +178,11 @@ public record Pooling(Kind kind, int cells) {
    * lies in cell (i, j), else 0. A MatMul by it is adaptive average pooling exactly (up to float
    * rounding), where ONNX AveragePool, with one kernel and stride, cannot express cells of unequal
    * size.
+   *
+   * @param h feature-map height, in cells
+   * @param w feature-map width, in cells
+   * @return a new row-major array of {@code h w N²} floats
+   * @throws IllegalArgumentException when this is not {@code grid:N}
    */
   public float[] matrix(int h, int w) {
     if (kind != Kind.GRID) {

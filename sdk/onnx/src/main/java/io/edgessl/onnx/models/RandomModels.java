@@ -50,6 +50,8 @@ public final class RandomModels {
     /**
      * Command-line name: {@code vit-tiny}, {@code vit-test}, {@code conv-test}, {@code conv-mnist},
      * {@code conv-small}.
+     *
+     * @return the name {@link #parse} accepts
      */
     public String id() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -58,6 +60,8 @@ public final class RandomModels {
     /**
      * The preset named {@code id}.
      *
+     * @param id a command-line name, as {@link #id()} returns
+     * @return the preset
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static Preset parse(String id) {
@@ -73,7 +77,14 @@ public final class RandomModels {
     }
   }
 
-  /** The preset's graph with weights drawn from {@code seed}. */
+  /**
+   * The preset's graph with weights drawn from {@code seed}.
+   *
+   * @param preset the architecture
+   * @param seed the weights' seed ({@link Weights#random}): equal seeds give equal graphs
+   * @return a new graph, input {@code pixels} FLOAT NCHW, outputs {@code embedding} and {@code
+   *     patch_grid}
+   */
   public static OnnxGraph graph(Preset preset, long seed) {
     Weights w = Weights.random(seed);
     switch (preset) {
@@ -90,7 +101,15 @@ public final class RandomModels {
     }
   }
 
-  /** The preset's manifest, without files (see {@link BundleWriter}). */
+  /**
+   * The preset's manifest, without files (see {@link BundleWriter}): name {@code
+   * <preset>-random-<seed>}, input {@code pixels}, FP32 model {@code encoder.fp32.onnx},
+   * architecture, embedding and preprocessing.
+   *
+   * @param preset the architecture
+   * @param seed the weights' seed, recorded in the name and provenance
+   * @return a new builder, which the caller may complete and build
+   */
   public static Manifest.Builder manifest(Preset preset, long seed) {
     Manifest.Builder m =
         Manifest.builder()
@@ -152,6 +171,9 @@ public final class RandomModels {
   /**
    * Writes the preset as a bundle ({@code .edgessl} zip or directory) with its FP32 model.
    *
+   * @param preset the architecture
+   * @param seed the weights' seed
+   * @param target the bundle written: a {@code .edgessl} zip, or a directory
    * @return the manifest written
    * @throws EdgeSslException when writing fails
    */

@@ -24,8 +24,9 @@ public final class ResNetGraph {
    * @param height input height
    * @param width input width
    * @param channels input channels
-   * @param widths stage widths; the last is D
-   * @param blocks basic blocks per stage
+   * @param widths stage widths; the last is D. The constructor copies the array; the accessor
+   *     returns the record's own array, which callers must not modify
+   * @param blocks basic blocks per stage, one per width; copied and returned like {@code widths}
    * @param imagenetStem 7x7 stride-2 stem and max pool (inputs of 64 pixels and more) rather than
    *     the 3x3 stride-1 CIFAR stem
    * @param pooling how the embedding comes from the last feature map: gap, grid:N or map
@@ -38,12 +39,29 @@ public final class ResNetGraph {
       int[] blocks,
       boolean imagenetStem,
       Pooling pooling) {
-    /** A ResNet whose embedding is the global average of its last feature map. */
+    /**
+     * A ResNet whose embedding is the global average of its last feature map ({@link
+     * Pooling#GAP}).
+     *
+     * @param height input height, a multiple of the feature stride
+     * @param width input width, a multiple of the feature stride
+     * @param channels input channels
+     * @param widths stage widths; the last is D; copied
+     * @param blocks basic blocks per stage; copied
+     * @param imagenetStem 7x7 stride-2 stem and max pool rather than the 3x3 stride-1 CIFAR stem
+     */
     public Config(
         int height, int width, int channels, int[] widths, int[] blocks, boolean imagenetStem) {
       this(height, width, channels, widths, blocks, imagenetStem, Pooling.GAP);
     }
 
+    /**
+     * Checks the components and copies the arrays.
+     *
+     * @throws IllegalArgumentException when {@code pooling} is null or CLS, the stage counts of
+     *     {@code widths} and {@code blocks} differ or are 0, the input is not a multiple of the
+     *     feature stride, or grid:N has more cells than the feature map
+     */
     public Config {
       if (pooling == null || pooling.kind() == Pooling.Kind.CLS) {
         throw new IllegalArgumentException(
@@ -78,17 +96,20 @@ public final class ResNetGraph {
       }
     }
 
-    /** Input pixels per feature-map cell. */
+    /**
+     * {@return input pixels per feature-map cell: {@code 2^(stages - 1)}, times 4 with the ImageNet
+     * stem}
+     */
     public int stride() {
       return stride(widths.length, imagenetStem);
     }
 
-    /** Channels D of the last feature map: each patch feature's size. */
+    /** {@return channels D of the last feature map: each patch feature's size} */
     public int dim() {
       return widths[widths.length - 1];
     }
 
-    /** The embedding's size. */
+    /** {@return the embedding's size E, by the pooling (D for gap)} */
     public int embeddingDim() {
       return pooling.dimension(dim(), height / stride(), width / stride());
     }
@@ -102,6 +123,12 @@ public final class ResNetGraph {
 
   /**
    * Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code patch_grid}.
+   *
+   * @param c the shape: input {@code pixels} is FLOAT {@code [N, channels, height, width]} (NCHW)
+   * @param w where the parameters come from, asked by torchvision's names ({@code conv1.weight},
+   *     {@code layer1.0.bn1.running_var}...)
+   * @return a new, checked graph at the default opset: {@code embedding} FLOAT {@code [N, E]}
+   *     ({@link Config#embeddingDim()}), {@code patch_grid} FLOAT {@code [N, h, w, D]}
    */
   public static OnnxGraph build(Config c, Weights w) {
     OnnxGraph g = OnnxGraph.create("resnet");

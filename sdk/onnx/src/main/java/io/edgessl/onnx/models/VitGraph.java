@@ -31,6 +31,12 @@ public final class VitGraph {
    */
   public record Config(
       int height, int width, int channels, int patch, int dim, int depth, int heads, int mlpRatio) {
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException when the input is not a multiple of the patch, the heads do not
+     *     divide the width, or the depth is below 1
+     */
     public Config {
       if (height % patch != 0 || width % patch != 0 || dim % heads != 0 || depth < 1) {
         throw new IllegalArgumentException(
@@ -50,7 +56,10 @@ public final class VitGraph {
       }
     }
 
-    /** ViT-Tiny/16 at 224 x 224 (Touvron et al. 2021): 12 blocks, width 192, 3 heads. */
+    /**
+     * {@return ViT-Tiny/16 at 224 x 224 (Touvron et al. 2021): 3 channels, 12 blocks, width 192, 3
+     * heads, MLP ratio 4}
+     */
     public static Config tiny() {
       return new Config(224, 224, 3, 16, 192, 12, 3, 4);
     }
@@ -63,6 +72,12 @@ public final class VitGraph {
 
   /**
    * Writes the encoder with input {@code pixels} and outputs {@code embedding}, {@code patch_grid}.
+   *
+   * @param c the shape: input {@code pixels} is FLOAT {@code [N, channels, height, width]} (NCHW)
+   * @param w where the parameters come from, asked by timm-style names
+   * @return a new, checked graph at the default opset: {@code embedding} FLOAT {@code [N, dim]}
+   *     (the [CLS] token after the final norm), {@code patch_grid} FLOAT {@code [N, height / patch,
+   *     width / patch, dim]}
    */
   public static OnnxGraph build(Config c, Weights w) {
     OnnxGraph g = OnnxGraph.create("vit");

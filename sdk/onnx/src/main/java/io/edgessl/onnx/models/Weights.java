@@ -15,6 +15,11 @@ public interface Weights {
    * The float32 tensor {@code name} of shape {@code dims}. For random weights its values are {@code
    * mean + std * N(0, 1)}; trained weights ignore {@code mean} and {@code std}.
    *
+   * @param name the parameter's name in the generator's naming (e.g. {@code blocks.0.attn.qkv.weight})
+   * @param mean the mean of random values
+   * @param std the standard deviation of random values
+   * @param dims the shape wanted, row-major (PyTorch's layout, e.g. {@code [out, in, kh, kw]})
+   * @return a FLOAT tensor of that name and shape
    * @throws IllegalArgumentException when there is no such tensor or it has another shape
    */
   Tensor get(String name, float mean, float std, long... dims);
@@ -22,6 +27,9 @@ public interface Weights {
   /**
    * Seeded random weights. Each tensor's values depend only on the seed and its name, so a graph
    * gets the same weights whatever order it asks for them in.
+   *
+   * @param seed the seed, combined with each tensor's name
+   * @return weights of {@code mean + std * N(0, 1)} values, a new tensor each call
    */
   static Weights random(long seed) {
     return (name, mean, std, dims) -> {
