@@ -17,6 +17,8 @@ public final class AbsHistogram {
   /**
    * An empty histogram.
    *
+   * @param bins the number of bins
+   * @param limit the upper end of the last bin, in the values' units
    * @throws IllegalArgumentException unless {@code bins >= 1} and {@code limit} is finite and not
    *     negative
    */
@@ -29,7 +31,15 @@ public final class AbsHistogram {
     this.limit = limit;
   }
 
-  /** A histogram holding {@code counts} (for tests and hand-made examples). */
+  /**
+   * A histogram holding {@code counts} (for tests and hand-made examples).
+   *
+   * @param limit the upper end of the last bin
+   * @param counts the count of each bin, one bin per element; copied
+   * @return a new histogram
+   * @throws IllegalArgumentException when a count is negative, there are no bins, or the limit is
+   *     negative or not finite
+   */
   public static AbsHistogram of(float limit, long... counts) {
     AbsHistogram h = new AbsHistogram(counts.length, limit);
     for (long c : counts) {
@@ -41,12 +51,22 @@ public final class AbsHistogram {
     return h;
   }
 
-  /** Counts the absolute values of {@code values[from, from + n)}. */
+  /**
+   * Counts the absolute values of {@code values[from, from + n)}.
+   *
+   * @param values the values; read, not kept
+   * @param from the first index read
+   * @param n how many values to read
+   */
   public void add(float[] values, int from, int n) {
     add(FloatBuffer.wrap(values, from, n));
   }
 
-  /** Counts the absolute values between the buffer's position and limit (not moved). */
+  /**
+   * Counts the absolute values between the buffer's position and limit (not moved).
+   *
+   * @param values the values; read, not kept
+   */
   public void add(FloatBuffer values) {
     int bins = counts.length;
     // limit 0: every finite value is 0 (the first pass saw nothing larger) and lands in bin 0.
@@ -60,32 +80,37 @@ public final class AbsHistogram {
     }
   }
 
-  /** Number of bins. */
+  /** {@return the number of bins} */
   public int bins() {
     return counts.length;
   }
 
-  /** The upper end of the last bin. */
+  /** {@return the upper end of the last bin} */
   public float limit() {
     return limit;
   }
 
-  /** Width of one bin, {@code limit / bins}. */
+  /** {@return the width of one bin, {@code limit / bins}} */
   public double binWidth() {
     return limit / (double) counts.length;
   }
 
-  /** The count of bin {@code i}. */
+  /**
+   * The count of bin {@code i}.
+   *
+   * @param i the bin's index, from 0
+   * @return the number of values counted in it
+   */
   public long count(int i) {
     return counts[i];
   }
 
-  /** All counts (a copy). */
+  /** {@return all counts, bin 0 first (a copy)} */
   public long[] counts() {
     return counts.clone();
   }
 
-  /** Number of values counted. */
+  /** {@return the number of values counted (finite ones only)} */
   public long total() {
     long t = 0;
     for (long c : counts) {

@@ -20,7 +20,7 @@ public enum CalibrationMethod {
    */
   ENTROPY;
 
-  /** Command-line name: {@code minmax}, {@code percentile}, {@code entropy}. */
+  /** {@return the command-line name: {@code minmax}, {@code percentile}, {@code entropy}} */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -28,6 +28,8 @@ public enum CalibrationMethod {
   /**
    * The method named {@code id} (any case).
    *
+   * @param id a command-line name
+   * @return the method
    * @throws IllegalArgumentException for another name
    */
   public static CalibrationMethod parse(String id) {

@@ -47,15 +47,25 @@ public final class Fp16Converter {
   private Fp16Converter() {}
 
   /**
-   * The FP16 version of {@code fp32}, which is not changed.
+   * The FP16 version of {@code fp32}, which is not changed, keeping the operators of {@link
+   * #KEEP_FLOAT} in float32.
    *
+   * @param fp32 a float32 graph, not quantized
+   * @return a new graph
    * @throws IllegalArgumentException when the graph is already quantized or not well formed
    */
   public static OnnxGraph convert(OnnxGraph fp32) {
     return convert(fp32, KEEP_FLOAT);
   }
 
-  /** As {@link #convert(OnnxGraph)}, keeping the operators {@code keepFloat} in float32. */
+  /**
+   * As {@link #convert(OnnxGraph)}, keeping the operators {@code keepFloat} in float32.
+   *
+   * @param fp32 a float32 graph, not quantized; not changed
+   * @param keepFloat operator types (e.g. {@code Softmax}) that stay float32; read, not kept
+   * @return a new graph
+   * @throws IllegalArgumentException when the graph is already quantized or not well formed
+   */
   public static OnnxGraph convert(OnnxGraph fp32, Set<String> keepFloat) {
     OnnxGraph g = fp32.copy();
     for (Node n : g.nodes()) {

@@ -38,6 +38,8 @@ public final class GraphPreparation {
   /**
    * A prepared copy of {@code g}; {@code g} is not changed.
    *
+   * @param g the float graph
+   * @return a new graph, ready for {@link QdqQuantizer#layers}
    * @throws IllegalArgumentException when the graph is not well formed
    */
   public static OnnxGraph forQuantization(OnnxGraph g) {

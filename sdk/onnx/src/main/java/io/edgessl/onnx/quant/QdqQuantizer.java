@@ -57,7 +57,7 @@ public final class QdqQuantizer {
     /** Zero point and scale cover exactly {@code [min(range, 0), max(range, 0)]} in 256 steps. */
     ASYMMETRIC;
 
-    /** Command-line name: {@code symmetric}, {@code asymmetric}. */
+    /** {@return the command-line name: {@code symmetric}, {@code asymmetric}} */
     public String id() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -65,6 +65,8 @@ public final class QdqQuantizer {
     /**
      * The scheme named {@code id} (any case).
      *
+     * @param id a command-line name
+     * @return the scheme
      * @throws IllegalArgumentException for another name
      */
     public static ActivationScheme parse(String id) {
@@ -82,23 +84,36 @@ public final class QdqQuantizer {
    * What to quantize.
    *
    * @param activations how activation ranges map to int8
-   * @param keepFloat names of layers ({@link QuantLayer#node()}) left entirely in float
+   * @param keepFloat names of layers ({@link QuantLayer#node()}) left entirely in float; copied
+   *     into an unmodifiable set
    * @param activationProducts whether products of two activations (attention's {@code q k^T} and
    *     {@code softmax v}) are quantized
    */
   public record Options(
       ActivationScheme activations, Set<String> keepFloat, boolean activationProducts) {
+    /**
+     * Checks the components and copies {@code keepFloat}.
+     *
+     * @throws NullPointerException when {@code activations} or {@code keepFloat} is {@code null}
+     */
     public Options {
       Objects.requireNonNull(activations, "activations");
       keepFloat = Set.copyOf(keepFloat);
     }
 
-    /** Symmetric activations, every layer quantized. */
+    /**
+     * {@return symmetric activations, every layer quantized, activation products included}
+     */
     public static Options defaults() {
       return new Options(ActivationScheme.SYMMETRIC, Set.of(), true);
     }
 
-    /** These options with {@code layers} kept in float too. */
+    /**
+     * These options with {@code layers} kept in float too; these options are unchanged.
+     *
+     * @param layers names of layers to keep in float; read, not kept
+     * @return new options
+     */
     public Options keeping(Set<String> layers) {
       Set<String> k = new LinkedHashSet<>(keepFloat);
       k.addAll(layers);
@@ -106,15 +121,29 @@ public final class QdqQuantizer {
     }
   }
 
-  /** The int8 parameters of one tensor: {@code x ~ (q - zeroPoint) * scale}. */
+  /**
+   * The int8 parameters of one tensor: {@code x ~ (q - zeroPoint) * scale}.
+   *
+   * @param scale the float step between consecutive int8 values, positive
+   * @param zeroPoint the int8 value, -128 to 127, that represents 0
+   */
   public record Params(float scale, int zeroPoint) {}
 
-  /** Per-channel int8 weights and their scales. */
+  /**
+   * Per-channel int8 weights and their scales. The arrays are kept, not copied, and the accessors
+   * return them as they are.
+   *
+   * @param values the int8 weights, row-major in the float weight's shape
+   * @param scales one scale per channel of the quantized axis (one in all for per-tensor)
+   */
   public record QuantizedWeight(byte[] values, float[] scales) {}
 
   /**
    * The quantizable layers of a prepared graph, in graph order: every MatMul and Gemm of two float
    * inputs that are not both constant, every Conv with constant weights.
+   *
+   * @param prepared a graph from {@link GraphPreparation#forQuantization}; not changed
+   * @return a new list of the layers
    */
   public static List<QuantLayer> layers(OnnxGraph prepared) {
     Map<String, ElementType> types = ElementTypes.infer(prepared);
@@ -168,7 +197,13 @@ public final class QdqQuantizer {
     return rank >= 2 ? rank - 1 : -1;
   }
 
-  /** The tensors whose ranges {@link #quantize} needs under {@code options}, in graph order. */
+  /**
+   * The tensors whose ranges {@link #quantize} needs under {@code options}, in graph order.
+   *
+   * @param layers the layers, as {@link #layers} returns them
+   * @param options what to quantize: layers kept in float need no ranges
+   * @return a new, mutable set of tensor names: the quantized layers' activations and outputs
+   */
   public static Set<String> calibrationTensors(List<QuantLayer> layers, Options options) {
     Set<String> s = new LinkedHashSet<>();
     for (QuantLayer l : layers) {
@@ -189,6 +224,9 @@ public final class QdqQuantizer {
   /**
    * The QDQ graph: a copy of {@code prepared} with its layers quantized.
    *
+   * @param prepared a graph from {@link GraphPreparation#forQuantization}; not changed
+   * @param options what to quantize and how
+   * @return a new graph, its metadata {@code edgessl.precision} set to {@code int8}
    * @param ranges calibrated ranges of at least {@link #calibrationTensors}
    * @throws IllegalArgumentException when {@code options} keep a layer that does not exist, a range
    *     is missing, or the graph's opset is below 13 (per-channel DequantizeLinear)
@@ -248,7 +286,14 @@ public final class QdqQuantizer {
         : l.subList(0, 8) + " and " + (l.size() - 8) + " more (edgessl quantize --list-layers)";
   }
 
-  /** The int8 parameters of an activation range. */
+  /**
+   * The int8 parameters of an activation range.
+   *
+   * @param r the calibrated range
+   * @param scheme symmetric (zero point 0, scale {@code maxAbs / 127}) or asymmetric (256 steps
+   *     over the range extended to include 0)
+   * @return the parameters; scale 1, zero point 0 for an empty range
+   */
   public static Params params(Range r, ActivationScheme scheme) {
     if (scheme == ActivationScheme.SYMMETRIC) {
       float amax = r.maxAbs();
@@ -268,6 +313,11 @@ public final class QdqQuantizer {
    * Symmetric int8 quantization of a weight tensor of shape {@code dims}, one scale per index of
    * {@code axis} ({@code -1}: one scale): {@code scale = max|w| / 127} (1 for an all-zero channel),
    * {@code q = rint(w / scale)} computed in float as QuantizeLinear does.
+   *
+   * @param w the float weights, row-major; read, not kept
+   * @param dims the weight's shape, e.g. {@code [out, in, kh, kw]} for a Conv
+   * @param axis the output-channel axis, or -1 for a single scale
+   * @return new arrays of int8 values ({@code w.length}) and scales ({@code dims[axis]}, or 1)
    */
   public static QuantizedWeight quantizeWeight(float[] w, long[] dims, int axis) {
     int channels = axis < 0 ? 1 : (int) dims[axis];

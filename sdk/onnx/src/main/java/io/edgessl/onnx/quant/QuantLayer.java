@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param opType {@code MatMul}, {@code Gemm} or {@code Conv}
  * @param activations the inputs computed at run time, quantized per tensor with calibrated ranges
  *     (one for a layer with weights, two for a product of activations such as attention's {@code q
- *     k^T})
+ *     k^T}); copied into an unmodifiable list
  * @param weight the constant input quantized per channel (symmetric), or {@code null}
  * @param weightAxis the axis of {@code weight} that holds output channels, or -1 for one scale
  * @param output the output quantized too (a Conv's, which ONNX Runtime's integer convolution
@@ -24,13 +24,22 @@ public record QuantLayer(
     String weight,
     int weightAxis,
     String output) {
+  /**
+   * Checks the components and copies {@code activations}.
+   *
+   * @throws NullPointerException when {@code node}, {@code opType} or {@code activations} (or one
+   *     of its names) is {@code null}
+   */
   public QuantLayer {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(opType, "opType");
     activations = List.copyOf(activations);
   }
 
-  /** A short description: {@code MatMul x blocks.0.attn.qkv.weight}, {@code MatMul a x b}. */
+  /**
+   * {@return a short description: {@code MatMul x x blocks.0.attn.qkv.weight} for a layer with
+   * weights, {@code MatMul a x b} for a product of activations}
+   */
   public String describe() {
     if (weight != null) {
       return opType + " " + String.join(", ", activations) + " x " + weight;
