@@ -277,8 +277,8 @@ public final class OnnxGraph {
   }
 
   /**
-   * Sets the opset version of the default domain written by {@link #toBytes()}. Nodes already
-   * built are not changed: {@link Ops} writes the form of the opset at the time it is called.
+   * Sets the opset version of the default domain written by {@link #toBytes()}. Nodes already built
+   * are not changed: {@link Ops} writes the form of the opset at the time it is called.
    *
    * @param opset the opset version (not checked)
    * @return this graph

@@ -52,9 +52,9 @@ public final class Ops {
   }
 
   /**
-   * A fresh tensor name in this scope: {@code scope + base}, suffixed {@code _2}, {@code _3}... when
-   * the graph uses that name already ({@link OnnxGraph#uniqueName}). Nothing is added to the graph,
-   * so two calls before any node is added may return the same name.
+   * A fresh tensor name in this scope: {@code scope + base}, suffixed {@code _2}, {@code _3}...
+   * when the graph uses that name already ({@link OnnxGraph#uniqueName}). Nothing is added to the
+   * graph, so two calls before any node is added may return the same name.
    *
    * @param base the name wanted, without the scope
    * @return a name no tensor or node of the graph has
@@ -135,8 +135,8 @@ public final class Ops {
   }
 
   /**
-   * Adds an INT64 vector initializer of shape {@code [values.length]} (shapes, axes), freshly
-   * named in this scope; always rank 1, even for one value.
+   * Adds an INT64 vector initializer of shape {@code [values.length]} (shapes, axes), freshly named
+   * in this scope; always rank 1, even for one value.
    *
    * @param base the name wanted, without the scope
    * @param values the elements; copied
@@ -182,7 +182,8 @@ public final class Ops {
   }
 
   /**
-   * Appends Div: element-wise {@code a / b} (truncating for integer types), with numpy-style broadcasting of the two shapes.
+   * Appends Div: element-wise {@code a / b} (truncating for integer types), with numpy-style
+   * broadcasting of the two shapes.
    *
    * @param a the left operand's tensor name
    * @param b the right operand's tensor name
@@ -193,7 +194,8 @@ public final class Ops {
   }
 
   /**
-   * Appends Pow: element-wise {@code a} raised to the power {@code b}, with numpy-style broadcasting of the two shapes.
+   * Appends Pow: element-wise {@code a} raised to the power {@code b}, with numpy-style
+   * broadcasting of the two shapes.
    *
    * @param a the left operand's tensor name
    * @param b the right operand's tensor name

@@ -56,8 +56,8 @@ public final class Shape {
    *
    * @param dims the dimensions, outermost first (any {@code Number} is read as a long size); copied
    * @return the shape
-   * @throws IllegalArgumentException when a size is negative or a dimension is neither a number
-   *     nor a string
+   * @throws IllegalArgumentException when a size is negative or a dimension is neither a number nor
+   *     a string
    */
   public static Shape ofDims(List<?> dims) {
     List<Object> l = new ArrayList<>();

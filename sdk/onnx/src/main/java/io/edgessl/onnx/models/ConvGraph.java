@@ -19,15 +19,15 @@ public final class ConvGraph {
    * @param height input height, a multiple of the stride
    * @param width input width, a multiple of the stride
    * @param channels input channels (1 for grey, 3 for colour)
-   * @param widths output channels of each stride-2 stage; the last is D. The constructor copies
-   *     the array; the accessor returns the record's own array, which callers must not modify
+   * @param widths output channels of each stride-2 stage; the last is D. The constructor copies the
+   *     array; the accessor returns the record's own array, which callers must not modify
    */
   public record Config(int height, int width, int channels, int... widths) {
     /**
      * Checks the components and copies {@code widths}.
      *
-     * @throws IllegalArgumentException when there are no stages, or the input is not a multiple of the
-     *     stride
+     * @throws IllegalArgumentException when there are no stages, or the input is not a multiple of
+     *     the stride
      */
     public Config {
       widths = widths.clone();

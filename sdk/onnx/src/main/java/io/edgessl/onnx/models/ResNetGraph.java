@@ -40,8 +40,7 @@ public final class ResNetGraph {
       boolean imagenetStem,
       Pooling pooling) {
     /**
-     * A ResNet whose embedding is the global average of its last feature map ({@link
-     * Pooling#GAP}).
+     * A ResNet whose embedding is the global average of its last feature map ({@link Pooling#GAP}).
      *
      * @param height input height, a multiple of the feature stride
      * @param width input width, a multiple of the feature stride

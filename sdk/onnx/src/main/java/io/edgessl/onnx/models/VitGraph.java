@@ -34,8 +34,8 @@ public final class VitGraph {
     /**
      * Checks the components.
      *
-     * @throws IllegalArgumentException when the input is not a multiple of the patch, the heads do not
-     *     divide the width, or the depth is below 1
+     * @throws IllegalArgumentException when the input is not a multiple of the patch, the heads do
+     *     not divide the width, or the depth is below 1
      */
     public Config {
       if (height % patch != 0 || width % patch != 0 || dim % heads != 0 || depth < 1) {

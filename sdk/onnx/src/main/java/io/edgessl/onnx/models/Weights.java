@@ -15,7 +15,8 @@ public interface Weights {
    * The float32 tensor {@code name} of shape {@code dims}. For random weights its values are {@code
    * mean + std * N(0, 1)}; trained weights ignore {@code mean} and {@code std}.
    *
-   * @param name the parameter's name in the generator's naming (e.g. {@code blocks.0.attn.qkv.weight})
+   * @param name the parameter's name in the generator's naming (e.g. {@code
+   *     blocks.0.attn.qkv.weight})
    * @param mean the mean of random values
    * @param std the standard deviation of random values
    * @param dims the shape wanted, row-major (PyTorch's layout, e.g. {@code [out, in, kh, kw]})

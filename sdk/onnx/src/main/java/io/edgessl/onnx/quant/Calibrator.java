@@ -49,7 +49,12 @@ public final class Calibrator {
   private final Map<String, Stats> stats = new LinkedHashMap<>();
   private boolean secondPass;
 
-  /** A calibrator with the default percentile and bins. */
+  /**
+   * A calibrator with the default percentile ({@link #DEFAULT_PERCENTILE}) and bins ({@link
+   * #DEFAULT_BINS}).
+   *
+   * @param method how ranges are chosen
+   */
   public Calibrator(CalibrationMethod method) {
     this(method, DEFAULT_PERCENTILE, DEFAULT_BINS);
   }
@@ -57,9 +62,11 @@ public final class Calibrator {
   /**
    * A calibrator.
    *
+   * @param method how ranges are chosen
    * @param percentile the percentile of {@code |x|} that {@link CalibrationMethod#PERCENTILE}
    *     keeps, in (0, 100]
    * @param bins histogram bins, at least {@link #INT8_LEVELS}
+   * @throws IllegalArgumentException when {@code percentile} or {@code bins} is out of range
    */
   public Calibrator(CalibrationMethod method, double percentile, int bins) {
     this.method = Objects.requireNonNull(method, "method");
@@ -73,20 +80,25 @@ public final class Calibrator {
     this.bins = bins;
   }
 
+  /** {@return how ranges are chosen} */
   public CalibrationMethod method() {
     return method;
   }
 
+  /**
+   * {@return the percentile of {@code |x|}, in (0, 100], that {@link CalibrationMethod#PERCENTILE}
+   * keeps (unused by the other methods)}
+   */
   public double percentile() {
     return percentile;
   }
 
-  /** Whether the method needs a second pass over the data (every method but min-max). */
+  /** {@return whether the method needs a second pass over the data (every method but min-max)} */
   public boolean needsSecondPass() {
     return method != CalibrationMethod.MINMAX;
   }
 
-  /** Whether the second pass has begun. */
+  /** {@return whether the second pass has begun} */
   public boolean inSecondPass() {
     return secondPass;
   }
@@ -95,6 +107,8 @@ public final class Calibrator {
    * Records values of {@code tensor} between the buffer's position and limit (not moved): their
    * range in the first pass, their histogram in the second.
    *
+   * @param tensor the tensor's name
+   * @param values some of its values, in any order; read, not kept
    * @throws IllegalArgumentException in the second pass, for a tensor the first pass did not see
    */
   public void observe(String tensor, FloatBuffer values) {
@@ -127,7 +141,15 @@ public final class Calibrator {
     s.nonFinite += nonFinite;
   }
 
-  /** Records {@code values[from, from + n)}; see {@link #observe(String, FloatBuffer)}. */
+  /**
+   * Records {@code values[from, from + n)}; see {@link #observe(String, FloatBuffer)}.
+   *
+   * @param tensor the tensor's name
+   * @param values holds some of its values; read, not kept
+   * @param from the first index read
+   * @param n how many values to read
+   * @throws IllegalArgumentException in the second pass, for a tensor the first pass did not see
+   */
   public void observe(String tensor, float[] values, int from, int n) {
     observe(tensor, FloatBuffer.wrap(values, from, n));
   }
@@ -151,18 +173,33 @@ public final class Calibrator {
     secondPass = true;
   }
 
-  /** The tensors seen, in the order first seen. */
+  /**
+   * {@return the tensors seen, in the order first seen: an unmodifiable view that later
+   * observations extend}
+   */
   public Set<String> tensors() {
     return Collections.unmodifiableSet(stats.keySet());
   }
 
-  /** Non-finite values seen in {@code tensor} in the first pass (0 for an unknown tensor). */
+  /**
+   * Non-finite values seen in {@code tensor} in the first pass.
+   *
+   * @param tensor the tensor's name
+   * @return the number of NaNs and infinities; 0 for an unknown tensor
+   */
   public long nonFinite(String tensor) {
     Stats s = stats.get(tensor);
     return s == null ? 0 : s.nonFinite;
   }
 
-  /** The smallest and largest finite value seen in {@code tensor}. */
+  /**
+   * The smallest and largest finite value seen in {@code tensor} in the first pass.
+   *
+   * @param tensor the tensor's name
+   * @return the observed range
+   * @throws IllegalArgumentException when the tensor was not observed
+   * @throws IllegalStateException when it had no finite value
+   */
   public Range observedRange(String tensor) {
     Stats s = stats.get(tensor);
     if (s == null) {
@@ -176,6 +213,7 @@ public final class Calibrator {
    * The chosen range of every tensor: the observed one for min-max, else the observed one clipped
    * to {@code [-t, t]} with {@code t} the method's threshold on {@code |x|}.
    *
+   * @return a new, mutable map from tensor name to range, in the order first seen
    * @throws IllegalStateException when a histogram method's second pass has not run, or a tensor
    *     had no finite value
    */
@@ -218,6 +256,10 @@ public final class Calibrator {
    * where the 99.99th percentile is 7, embedding cosine to FP32 0.91). NVIDIA's TensorRT
    * calibration toolkit does the same (pytorch-quantization {@code calib/histogram.py}, {@code
    * _compute_amax_entropy}: {@code bins[0] = bins[1]}); ONNX Runtime's entropy calibrator does not.
+   *
+   * @param h the histogram; not changed
+   * @return a new histogram of the same bins and limit, bin 0 holding bin 1's count (unchanged with
+   *     one bin)
    */
   public static AbsHistogram flattenFirstBin(AbsHistogram h) {
     long[] c = h.counts();
@@ -233,6 +275,11 @@ public final class Calibrator {
    * count reaches {@code percent / 100} of the total. (ONNX Runtime's percentile calibrator takes
    * the lower edge of that bin, which keeps slightly less than the percentile.) 0 for an empty
    * histogram.
+   *
+   * @param h the histogram of {@code |x|}
+   * @param percent the percentile, in (0, 100]
+   * @return the threshold, in the histogram's units, at most its limit
+   * @throws IllegalArgumentException when {@code percent} is out of range
    */
   public static float percentileThreshold(AbsHistogram h, double percent) {
     if (!(percent > 0 && percent <= 100)) {
@@ -266,6 +313,7 @@ public final class Calibrator {
    * threshold is the upper edge {@code i w} of the candidate with the smallest KL(P || Q), the
    * first on ties (TensorRT reports {@code (i + 0.5) w}, half a bin more).
    *
+   * @param h the histogram of {@code |x|}; not changed
    * @param levels quantized levels of {@code |x|}: 128 for symmetric int8
    * @return the threshold; the histogram's limit when it has fewer than {@code levels} bins; 0 for
    *     an empty histogram

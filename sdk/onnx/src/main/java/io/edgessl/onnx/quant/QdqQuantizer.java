@@ -101,9 +101,7 @@ public final class QdqQuantizer {
       keepFloat = Set.copyOf(keepFloat);
     }
 
-    /**
-     * {@return symmetric activations, every layer quantized, activation products included}
-     */
+    /** {@return symmetric activations, every layer quantized, activation products included} */
     public static Options defaults() {
       return new Options(ActivationScheme.SYMMETRIC, Set.of(), true);
     }
