@@ -421,7 +421,7 @@ public final class ModelBundle {
       if (zip.size() != names.size()) {
         throw new EdgeSslException(
             ErrorCode.CORRUPT_FILE,
-            file + " is not a readable zip: its central directory counts disagree");
+            file + " is neither a bundle directory nor a readable zip: its entry counts disagree");
       }
       ZipEntry mfe = zip.getEntry(MANIFEST);
       if (mfe == null) {

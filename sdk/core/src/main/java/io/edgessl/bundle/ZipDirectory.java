@@ -126,6 +126,7 @@ final class ZipDirectory {
   }
 
   private static EdgeSslException corrupt(Path file, String why) {
-    return new EdgeSslException(ErrorCode.CORRUPT_FILE, file + " is not a readable zip: " + why);
+    return new EdgeSslException(
+        ErrorCode.CORRUPT_FILE, file + " is neither a bundle directory nor a readable zip: " + why);
   }
 }
