@@ -20,4 +20,9 @@ public enum ErrorCode {
   NATIVE_FAILURE,
   /** An I/O operation failed for another reason. */
   IO,
+  /**
+   * Trusted keys are configured and a model bundle is not signed, its signature does not verify, or
+   * it was signed by a key that is not trusted.
+   */
+  UNTRUSTED,
 }

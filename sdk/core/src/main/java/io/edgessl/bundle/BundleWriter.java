@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,7 +85,9 @@ public final class BundleWriter {
    * directory is written complete beside the old one, then swapped in by two renames (the old one
    * aside, the new one in place) and the old one deleted; if the second rename fails the old one is
    * renamed back. Any failure before the swap leaves the bundle byte for byte as it was, and no
-   * temporary file behind.
+   * temporary file behind. A signature ({@link BundleSignature#FILE}) is not carried over: the new
+   * version is unsigned until signed again (and the old signature would not verify anyway, the
+   * manifest having changed).
    *
    * {@snippet :
    * ModelBundle b = ModelBundle.open(path);
@@ -128,6 +132,49 @@ public final class BundleWriter {
       throw new EdgeSslException(ErrorCode.IO, "cannot update " + target + ": " + e, e);
     }
     return m;
+  }
+
+  /**
+   * Signs a bundle with an Ed25519 key ({@link BundleSignature}), in place and atomically: the
+   * bundle is opened and checked first (every file's hash), then a directory gets its {@code
+   * signature.json} written (or replaced) by a rename, and a zip is rewritten whole (the same
+   * {@code manifest.json} bytes and files, {@code signature.json} last) and renamed over the old
+   * one. A failure leaves the bundle as it was. Signing again replaces the signature.
+   *
+   * {@snippet :
+   * Path key = Path.of("edgessl-signing.key"); // written by edgessl keygen
+   * BundleWriter.sign(Path.of("vit-tiny.edgessl"),
+   *     BundleKeys.readPrivateKey(key), BundleKeys.readPublicKey(key));
+   * }
+   *
+   * @param publicKey the private key's public key: it gives the key id, and the new signature is
+   *     checked with it
+   * @return the signature written
+   * @throws IllegalArgumentException when the keys are not an Ed25519 pair
+   * @throws EdgeSslException as {@link ModelBundle#open}; {@link ErrorCode#UNAVAILABLE} when this
+   *     platform lacks Ed25519; {@link ErrorCode#IO} when writing fails
+   */
+  public static BundleSignature sign(Path bundle, PrivateKey privateKey, PublicKey publicKey)
+      throws EdgeSslException {
+    ModelBundle b = ModelBundle.open(bundle);
+    byte[] manifest = b.manifestBytes();
+    BundleSignature sig = BundleSignature.sign(manifest, privateKey, publicKey);
+    byte[] json = sig.toJson().getBytes(StandardCharsets.UTF_8);
+    try {
+      if (b.isArchive()) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String f : b.manifest().files().keySet()) {
+          files.put(f, b.read(f));
+        }
+        files.put(BundleSignature.FILE, json);
+        writeZip(b.path(), manifest, files);
+      } else {
+        AtomicFiles.write(b.path().resolve(BundleSignature.FILE), json);
+      }
+    } catch (IOException e) {
+      throw new EdgeSslException(ErrorCode.IO, "cannot sign " + bundle + ": " + e, e);
+    }
+    return sig;
   }
 
   /** Called after a directory's new version is complete, before the swap: tests inject failures. */

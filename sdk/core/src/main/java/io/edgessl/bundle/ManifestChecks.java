@@ -28,7 +28,10 @@ final class ManifestChecks {
 
   /** A plain file name of a bundle, never {@code manifest.json}. */
   static void checkFileName(String f, String field) {
-    if (f == null || !FILE_NAME.matcher(f).matches() || "manifest.json".equals(f)) {
+    if (f == null
+        || !FILE_NAME.matcher(f).matches()
+        || "manifest.json".equals(f)
+        || BundleSignature.FILE.equals(f)) {
       throw new IllegalArgumentException(
           field + ": '" + f + "' is not a plain file name (letters, digits, . _ + -)");
     }

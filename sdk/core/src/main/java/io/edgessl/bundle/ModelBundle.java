@@ -5,20 +5,21 @@ import io.edgessl.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -50,32 +51,163 @@ public final class ModelBundle {
   private final boolean archive;
   private final Manifest manifest;
   private final Map<String, Long> sizes;
+  private final String signer;
 
-  private ModelBundle(Path path, boolean archive, Manifest manifest, Map<String, Long> sizes) {
+  ModelBundle(
+      Path path, boolean archive, Manifest manifest, Map<String, Long> sizes, String signer) {
     this.path = path;
     this.archive = archive;
     this.manifest = manifest;
     this.sizes = Collections.unmodifiableMap(sizes);
+    this.signer = signer;
   }
 
   /**
-   * Opens and verifies a bundle: a directory, or a zip file.
+   * Opens and verifies a bundle: a directory, or a zip file, with no trusted keys (a signature, if
+   * any, is not checked) and the default {@linkplain Opener limits}. The same as {@code
+   * opener().open(path)}.
    *
    * @throws EdgeSslException {@link ErrorCode#FILE_NOT_FOUND} when the bundle, its manifest or a
    *     file it lists is missing; {@link ErrorCode#UNSUPPORTED_VERSION} for a manifest of another
-   *     format version; {@link ErrorCode#CORRUPT_FILE} for a bad manifest, a hash mismatch or an
-   *     unlisted file; {@link ErrorCode#IO} when reading fails
+   *     format version; {@link ErrorCode#CORRUPT_FILE} for a bad manifest, a hash mismatch, an
+   *     unlisted file, a symbolic link or a zip over a limit; {@link ErrorCode#IO} when reading
+   *     fails
    * @param path a bundle directory, or a zip file (usually {@code .edgessl})
    * @return the opened bundle; it holds no open file or memory beyond its manifest
    */
   public static ModelBundle open(Path path) throws EdgeSslException {
-    if (Files.isDirectory(path)) {
-      return openDirectory(path);
+    return opener().open(path);
+  }
+
+  /**
+   * An opener with no trusted keys and the default limits, to configure: {@code
+   * ModelBundle.opener().trust(key).open(path)}.
+   */
+  public static Opener opener() {
+    return new Opener();
+  }
+
+  /**
+   * Opens bundles with trusted keys and zip limits. With one or more keys {@linkplain #trust
+   * trusted}, {@link #open} refuses, with {@link ErrorCode#UNTRUSTED}, a bundle that is not signed,
+   * whose signature does not verify, or that is signed by a key not trusted; it checks the
+   * signature before it parses the manifest or reads any other file, so a refused bundle never
+   * reaches a backend. An {@code Encoder} is built from an opened {@code ModelBundle}, so it runs
+   * only what the opener accepted.
+   *
+   * <p>Zipped bundles are held to limits, whatever the keys: at most {@link #DEFAULT_MAX_ENTRIES}
+   * entries, {@link #DEFAULT_MAX_ENTRY_BYTES} bytes in one entry and {@link
+   * #DEFAULT_MAX_TOTAL_BYTES} in all, once inflated; an entry that inflates to more than its
+   * declared size is refused as soon as it does. {@code manifest.json} may be at most {@link
+   * #MAX_MANIFEST_BYTES} bytes. Entries that are Unix symbolic links, have an absolute name or a
+   * {@code ..} segment, or share a name are refused; so is a listed file of a directory bundle that
+   * is a symbolic link.
+   *
+   * <p>An opener is a mutable builder, not thread-safe; the bundles it opens are.
+   */
+  public static final class Opener {
+    /** The default limit on a zipped bundle's entries. */
+    public static final int DEFAULT_MAX_ENTRIES = 256;
+
+    /** The default limit on one inflated zip entry: 2 GiB, the most {@link #read} can return. */
+    public static final long DEFAULT_MAX_ENTRY_BYTES = 1L << 31;
+
+    /** The default limit on all of a zipped bundle's entries, inflated: 4 GiB. */
+    public static final long DEFAULT_MAX_TOTAL_BYTES = 1L << 32;
+
+    /** The largest {@code manifest.json} read, in bytes: 1 MiB. */
+    public static final int MAX_MANIFEST_BYTES = 1 << 20;
+
+    final Map<String, PublicKey> trusted = new LinkedHashMap<>();
+    int maxEntries = DEFAULT_MAX_ENTRIES;
+    long maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+    long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
+
+    private Opener() {}
+
+    /**
+     * Trusts Ed25519 public keys ({@link BundleKeys#readPublicKey}): bundles must then be signed by
+     * one of them.
+     *
+     * @return this opener
+     */
+    public Opener trust(PublicKey... keys) {
+      return trust(Arrays.asList(keys));
     }
-    if (!Files.isRegularFile(path)) {
-      throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "model bundle not found: " + path);
+
+    /**
+     * Trusts Ed25519 public keys, as {@link #trust(PublicKey...)}.
+     *
+     * @return this opener
+     */
+    public Opener trust(Collection<? extends PublicKey> keys) {
+      for (PublicKey k : keys) {
+        Objects.requireNonNull(k, "key");
+        trusted.put(BundleKeys.keyId(k), k);
+      }
+      return this;
     }
-    return openZip(path);
+
+    /**
+     * The most entries a zipped bundle may hold.
+     *
+     * @return this opener
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public Opener maxEntries(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxEntries must be positive: " + n);
+      }
+      maxEntries = n;
+      return this;
+    }
+
+    /**
+     * The most bytes one zip entry may inflate to.
+     *
+     * @return this opener
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public Opener maxEntryBytes(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxEntryBytes must be positive: " + n);
+      }
+      maxEntryBytes = n;
+      return this;
+    }
+
+    /**
+     * The most bytes all of a zipped bundle's entries may inflate to.
+     *
+     * @return this opener
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public Opener maxTotalBytes(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxTotalBytes must be positive: " + n);
+      }
+      maxTotalBytes = n;
+      return this;
+    }
+
+    /**
+     * Opens and verifies a bundle, as {@link ModelBundle#open}, and, when keys are trusted, its
+     * signature first.
+     *
+     * @throws EdgeSslException as {@link ModelBundle#open}; {@link ErrorCode#UNTRUSTED} when keys
+     *     are trusted and the bundle is not signed, its signature does not verify, or its signer is
+     *     not trusted; {@link ErrorCode#CORRUPT_FILE} for a damaged {@code signature.json}; {@link
+     *     ErrorCode#UNAVAILABLE} when keys are trusted and this platform lacks Ed25519
+     */
+    public ModelBundle open(Path path) throws EdgeSslException {
+      if (Files.isDirectory(path)) {
+        return BundleReading.openDirectory(path, this);
+      }
+      if (!Files.isRegularFile(path)) {
+        throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "model bundle not found: " + path);
+      }
+      return BundleReading.openZip(path, this);
+    }
   }
 
   /**
@@ -126,115 +258,7 @@ public final class ModelBundle {
     Manifest m = description.bareOnnx(name, sha256(bytes), precision, file.toString()).build();
     Map<String, Long> sizes = new LinkedHashMap<>();
     sizes.put(name, (long) bytes.length);
-    return new ModelBundle(file.getParent(), false, m, sizes);
-  }
-
-  private static ModelBundle openDirectory(Path dir) throws EdgeSslException {
-    Path mf = dir.resolve(MANIFEST);
-    String json;
-    try {
-      json = Files.readString(mf, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new EdgeSslException(
-          ErrorCode.FILE_NOT_FOUND, "model bundle " + dir + " has no " + MANIFEST);
-    } catch (IOException e) {
-      throw io("cannot read " + mf, e);
-    }
-    Manifest m = ManifestReader.parse(json, mf.toString());
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    for (Map.Entry<String, String> f : m.files().entrySet()) {
-      Path p = dir.resolve(f.getKey());
-      try (InputStream in = Files.newInputStream(p)) {
-        sizes.put(f.getKey(), verify(in, f.getValue(), p.toString()));
-      } catch (NoSuchFileException e) {
-        throw new EdgeSslException(
-            ErrorCode.FILE_NOT_FOUND, p + " is listed in " + MANIFEST + " but missing");
-      } catch (IOException e) {
-        throw io("cannot read " + p, e);
-      }
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (!n.equals(MANIFEST) && !n.startsWith(".") && !m.files().containsKey(n)) {
-          throw new EdgeSslException(
-              ErrorCode.CORRUPT_FILE,
-              "model bundle " + dir + " holds " + n + ", which " + MANIFEST + " does not list");
-        }
-      }
-    } catch (IOException e) {
-      throw io("cannot list " + dir, e);
-    }
-    return new ModelBundle(dir, false, m, sizes);
-  }
-
-  private static ModelBundle openZip(Path file) throws EdgeSslException {
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      ZipEntry mfe = zip.getEntry(MANIFEST);
-      if (mfe == null) {
-        throw new EdgeSslException(
-            ErrorCode.FILE_NOT_FOUND, "model bundle " + file + " has no " + MANIFEST);
-      }
-      String json;
-      try (InputStream in = zip.getInputStream(mfe)) {
-        json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      Manifest m = ManifestReader.parse(json, file + "!" + MANIFEST);
-      Enumeration<? extends ZipEntry> entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        String n = entries.nextElement().getName();
-        if (!n.equals(MANIFEST) && !m.files().containsKey(n)) {
-          throw new EdgeSslException(
-              ErrorCode.CORRUPT_FILE,
-              "model bundle " + file + " holds " + n + ", which " + MANIFEST + " does not list");
-        }
-      }
-      Map<String, Long> sizes = new LinkedHashMap<>();
-      for (Map.Entry<String, String> f : m.files().entrySet()) {
-        ZipEntry e = zip.getEntry(f.getKey());
-        if (e == null) {
-          throw new EdgeSslException(
-              ErrorCode.FILE_NOT_FOUND,
-              file + "!" + f.getKey() + " is listed in " + MANIFEST + " but missing");
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-          sizes.put(f.getKey(), verify(in, f.getValue(), file + "!" + f.getKey()));
-        }
-      }
-      return new ModelBundle(file, true, m, sizes);
-    } catch (ZipException e) {
-      throw new EdgeSslException(
-          ErrorCode.CORRUPT_FILE,
-          file + " is neither a bundle directory nor a readable zip: " + e.getMessage(),
-          e);
-    } catch (IOException e) {
-      throw io("cannot read " + file, e);
-    }
-  }
-
-  /** Hashes a stream and compares; returns its length. */
-  private static long verify(InputStream in, String expected, String what)
-      throws IOException, EdgeSslException {
-    MessageDigest md = sha256();
-    byte[] buf = new byte[1 << 16];
-    long n = 0;
-    for (int r; (r = in.read(buf)) > 0; ) {
-      md.update(buf, 0, r);
-      n += r;
-    }
-    String actual = HexFormat.of().formatHex(md.digest());
-    if (!actual.equals(expected)) {
-      throw new EdgeSslException(
-          ErrorCode.CORRUPT_FILE,
-          what
-              + " is damaged or was changed: its SHA-256 is "
-              + actual
-              + " but "
-              + MANIFEST
-              + " says "
-              + expected);
-    }
-    return n;
+    return new ModelBundle(file.getParent(), false, m, sizes, null);
   }
 
   /**
@@ -247,7 +271,7 @@ public final class ModelBundle {
     return HexFormat.of().formatHex(sha256().digest(bytes));
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -255,8 +279,18 @@ public final class ModelBundle {
     }
   }
 
-  private static EdgeSslException io(String what, IOException e) {
+  static EdgeSslException io(String what, IOException e) {
     return new EdgeSslException(ErrorCode.IO, what + ": " + e, e);
+  }
+
+  /**
+   * The id ({@link BundleKeys#keyId}) of the trusted key whose signature was verified when the
+   * bundle was opened; empty when it was opened with no trusted keys.
+   *
+   * @return the signer's key id, or empty
+   */
+  public Optional<String> signerKeyId() {
+    return Optional.ofNullable(signer);
   }
 
   /**
@@ -289,6 +323,46 @@ public final class ModelBundle {
    */
   public Map<String, Long> sizes() {
     return sizes;
+  }
+
+  /**
+   * The bytes of {@code manifest.json} as stored now, checked to say what {@link #manifest} says
+   * (for signing: the bytes signed are the bytes a verifier reads).
+   *
+   * @return the stored bytes of {@code manifest.json}
+   * @throws EdgeSslException {@link ErrorCode#CORRUPT_FILE} when it changed since {@link #open}
+   */
+  byte[] manifestBytes() throws EdgeSslException {
+    byte[] json;
+    try {
+      if (archive) {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+          ZipEntry e = zip.getEntry(MANIFEST);
+          if (e == null) {
+            throw new EdgeSslException(
+                ErrorCode.FILE_NOT_FOUND, describe(MANIFEST) + " is missing");
+          }
+          try (InputStream in = zip.getInputStream(e)) {
+            json =
+                BundleReading.readBounded(
+                    in, e.getSize(), Opener.MAX_MANIFEST_BYTES, describe(MANIFEST));
+          }
+        }
+      } else {
+        try (InputStream in = Files.newInputStream(path.resolve(MANIFEST))) {
+          json = BundleReading.readBounded(in, -1, Opener.MAX_MANIFEST_BYTES, describe(MANIFEST));
+        }
+      }
+    } catch (IOException e) {
+      throw io("cannot read " + describe(MANIFEST), e);
+    }
+    Manifest now =
+        ManifestReader.parse(new String(json, StandardCharsets.UTF_8), describe(MANIFEST));
+    if (!now.equals(manifest)) {
+      throw new EdgeSslException(
+          ErrorCode.CORRUPT_FILE, describe(MANIFEST) + " changed after the bundle was opened");
+    }
+    return json;
   }
 
   /**
@@ -335,7 +409,11 @@ public final class ModelBundle {
             throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, describe(file) + " is missing");
           }
           try (InputStream in = zip.getInputStream(e)) {
-            bytes = in.readAllBytes();
+            // Bounded: a zip swapped after opening cannot inflate past the size verified then.
+            long limit = size != null ? size + 1 : Opener.DEFAULT_MAX_ENTRY_BYTES;
+            bytes =
+                BundleReading.readBounded(
+                    in, -1, Math.min(limit, Integer.MAX_VALUE - 8), describe(file));
           }
         }
       } else {

@@ -141,7 +141,7 @@ class ModelBundleTest {
     }
     EdgeSslException e = assertThrows(EdgeSslException.class, () -> ModelBundle.open(z));
     assertEquals(
-        "model bundle " + z + " holds ../evil, which manifest.json does not list", e.getMessage());
+        "model bundle " + z + " holds an entry named '../evil': a '..' segment", e.getMessage());
 
     Path junk = dir.resolve("junk.edgessl");
     Files.write(junk, new byte[] {1, 2, 3, 4});

@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
       InfoCommand.class,
       BundleCommand.class,
       io.edgessl.tools.quantize.QuantizeCommand.class,
+      io.edgessl.tools.sign.KeygenCommand.class,
+      io.edgessl.tools.sign.SignCommand.class,
+      io.edgessl.tools.sign.VerifyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class EdgeSsl implements Runnable {
