@@ -41,6 +41,7 @@ public final class BundleKeys {
   /**
    * A new Ed25519 key pair from the platform's strong random source.
    *
+   * @return a new Ed25519 key pair
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when this platform lacks Ed25519
    */
   public static KeyPair generate() throws EdgeSslException {
@@ -51,17 +52,32 @@ public final class BundleKeys {
     }
   }
 
-  /** A key's id: the SHA-256 of its encoded form (X.509 SubjectPublicKeyInfo), lower-case hex. */
+  /**
+   * A key's id: the SHA-256 of its encoded form (X.509 SubjectPublicKeyInfo), lower-case hex.
+   *
+   * @param key an Ed25519 public key
+   * @return 64 lower-case hex digits
+   */
   public static String keyId(PublicKey key) {
     return ModelBundle.sha256(key.getEncoded());
   }
 
-  /** The PEM text of a public key: X.509 SubjectPublicKeyInfo, {@code PUBLIC KEY}. */
+  /**
+   * The PEM text of a public key: X.509 SubjectPublicKeyInfo, {@code PUBLIC KEY}.
+   *
+   * @param key the public key
+   * @return PEM text, {@code -----BEGIN PUBLIC KEY-----} to its end line
+   */
   public static String toPem(PublicKey key) {
     return pem("PUBLIC KEY", key.getEncoded());
   }
 
-  /** The PEM text of a private key: PKCS#8, {@code PRIVATE KEY}, unencrypted. */
+  /**
+   * The PEM text of a private key: PKCS#8, {@code PRIVATE KEY}, unencrypted.
+   *
+   * @param key the private key
+   * @return PEM text, {@code -----BEGIN PRIVATE KEY-----} to its end line
+   */
   public static String toPem(PrivateKey key) {
     return pem("PRIVATE KEY", key.getEncoded());
   }
@@ -79,6 +95,8 @@ public final class BundleKeys {
   /**
    * Reads the {@code PUBLIC KEY} block of a PEM file.
    *
+   * @param file a PEM file holding a {@code PUBLIC KEY} block
+   * @return the public key
    * @throws EdgeSslException {@link ErrorCode#FILE_NOT_FOUND}, {@link ErrorCode#IO}, {@link
    *     ErrorCode#CORRUPT_FILE} when the file has no such block or it is not an Ed25519 key, {@link
    *     ErrorCode#UNAVAILABLE} when this platform lacks Ed25519
@@ -95,6 +113,8 @@ public final class BundleKeys {
   /**
    * Reads the {@code PRIVATE KEY} block of a PEM file.
    *
+   * @param file a PEM file holding a {@code PRIVATE KEY} block (PKCS#8)
+   * @return the private key
    * @throws EdgeSslException as {@link #readPublicKey}
    */
   public static PrivateKey readPrivateKey(Path file) throws EdgeSslException {
@@ -115,6 +135,7 @@ public final class BundleKeys {
   /**
    * The public key in a private key file ({@code edgessl keygen} writes it there), if any.
    *
+   * @param file a PEM file
    * @return null when the file has no {@code PUBLIC KEY} block
    * @throws EdgeSslException as {@link #readPublicKey}
    */

@@ -78,13 +78,22 @@ public record BundleSignature(String keyId, byte[] signature) {
     signature = signature.clone();
   }
 
-  /** The signature's bytes (a copy). */
+  /**
+   * The signature's bytes (a copy).
+   *
+   * @return a new copy of the 64 signature bytes
+   */
   @Override
   public byte[] signature() {
     return signature.clone();
   }
 
-  /** The bytes a signature covers: {@value #DOMAIN} in ASCII, then {@code manifestJson} as is. */
+  /**
+   * The bytes a signature covers: {@value #DOMAIN} in ASCII, then {@code manifestJson} as is.
+   *
+   * @param manifestJson the bytes of {@code manifest.json} as stored; read, not kept
+   * @return a new array: the domain string then the manifest bytes
+   */
   public static byte[] signedBytes(byte[] manifestJson) {
     byte[] domain = DOMAIN.getBytes(StandardCharsets.US_ASCII);
     byte[] out = new byte[domain.length + manifestJson.length];
@@ -96,7 +105,10 @@ public record BundleSignature(String keyId, byte[] signature) {
   /**
    * Signs the bytes of a {@code manifest.json}.
    *
+   * @param manifestJson the bytes of {@code manifest.json} as stored; read, not kept
+   * @param privateKey the signer's Ed25519 private key
    * @param key the signer's public key, for the key id and to check the signature just made
+   * @return the signature, with the key id of {@code key}
    * @throws IllegalArgumentException when the keys are not Ed25519 or not a pair
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when this platform lacks Ed25519
    */
@@ -126,6 +138,9 @@ public record BundleSignature(String keyId, byte[] signature) {
    * Whether this signature verifies {@code manifestJson} with {@code key} (whose id should be
    * {@link #keyId}).
    *
+   * @param manifestJson the bytes of {@code manifest.json} as stored; read, not kept
+   * @param key the public key to check with
+   * @return whether the signature verifies over {@code manifestJson} with {@code key}
    * @throws EdgeSslException {@link ErrorCode#UNAVAILABLE} when this platform lacks Ed25519
    */
   public boolean verifies(byte[] manifestJson, PublicKey key) throws EdgeSslException {
@@ -142,7 +157,11 @@ public record BundleSignature(String keyId, byte[] signature) {
     }
   }
 
-  /** The {@value #FILE} text. */
+  /**
+   * The {@value #FILE} text.
+   *
+   * @return the JSON text of {@code signature.json}
+   */
   public String toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format_version", 1L);
@@ -155,7 +174,9 @@ public record BundleSignature(String keyId, byte[] signature) {
   /**
    * Reads a {@value #FILE}.
    *
+   * @param json the bytes of a {@code signature.json}; read, not kept
    * @param source where it was read, for messages
+   * @return the parsed signature
    * @throws EdgeSslException {@link ErrorCode#CORRUPT_FILE} naming {@code source} and the field
    *     when it is not such a file; {@link ErrorCode#UNSUPPORTED_VERSION} for another format
    *     version or algorithm

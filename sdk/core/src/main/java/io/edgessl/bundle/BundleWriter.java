@@ -147,6 +147,8 @@ public final class BundleWriter {
    *     BundleKeys.readPrivateKey(key), BundleKeys.readPublicKey(key));
    * }
    *
+   * @param bundle a bundle directory or zip, rewritten in place
+   * @param privateKey the signer's Ed25519 private key
    * @param publicKey the private key's public key: it gives the key id, and the new signature is
    *     checked with it
    * @return the signature written

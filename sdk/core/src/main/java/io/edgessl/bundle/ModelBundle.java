@@ -82,6 +82,8 @@ public final class ModelBundle {
   /**
    * An opener with no trusted keys and the default limits, to configure: {@code
    * ModelBundle.opener().trust(key).open(path)}.
+   *
+   * @return a new opener
    */
   public static Opener opener() {
     return new Opener();
@@ -129,6 +131,7 @@ public final class ModelBundle {
      * Trusts Ed25519 public keys ({@link BundleKeys#readPublicKey}): bundles must then be signed by
      * one of them.
      *
+     * @param keys the trusted keys
      * @return this opener
      */
     public Opener trust(PublicKey... keys) {
@@ -138,6 +141,7 @@ public final class ModelBundle {
     /**
      * Trusts Ed25519 public keys, as {@link #trust(PublicKey...)}.
      *
+     * @param keys the trusted keys
      * @return this opener
      */
     public Opener trust(Collection<? extends PublicKey> keys) {
@@ -151,6 +155,7 @@ public final class ModelBundle {
     /**
      * The most entries a zipped bundle may hold.
      *
+     * @param n the limit, at least 1
      * @return this opener
      * @throws IllegalArgumentException when {@code n < 1}
      */
@@ -165,6 +170,7 @@ public final class ModelBundle {
     /**
      * The most bytes one zip entry may inflate to.
      *
+     * @param n the limit in bytes, at least 1
      * @return this opener
      * @throws IllegalArgumentException when {@code n < 1}
      */
@@ -179,6 +185,7 @@ public final class ModelBundle {
     /**
      * The most bytes all of a zipped bundle's entries may inflate to.
      *
+     * @param n the limit in bytes, at least 1
      * @return this opener
      * @throws IllegalArgumentException when {@code n < 1}
      */
@@ -194,6 +201,8 @@ public final class ModelBundle {
      * Opens and verifies a bundle, as {@link ModelBundle#open}, and, when keys are trusted, its
      * signature first.
      *
+     * @param path a bundle directory, or a zip file (usually {@code .edgessl})
+     * @return the opened bundle
      * @throws EdgeSslException as {@link ModelBundle#open}; {@link ErrorCode#UNTRUSTED} when keys
      *     are trusted and the bundle is not signed, its signature does not verify, or its signer is
      *     not trusted; {@link ErrorCode#CORRUPT_FILE} for a damaged {@code signature.json}; {@link
