@@ -29,9 +29,6 @@ public final class Kill {
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
             "-Xshare:auto",
-            // A class-data archive of the child's classes, made by the first child, reused after.
-            "-XX:+AutoCreateSharedArchive",
-            "-XX:SharedArchiveFile=" + Path.of("target", "kill-child.jsa").toAbsolutePath(),
             "-Xmx512m",
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
