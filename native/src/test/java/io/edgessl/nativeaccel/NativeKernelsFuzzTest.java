@@ -176,6 +176,32 @@ class NativeKernelsFuzzTest {
   }
 
   @Test
+  void segmentSizesThatOverflowALongAreRefused() {
+    // Found by scripts/fuzz (case 577753 of native-seg-f32-avx512-vnni): 4 * 64 * dim * blocks
+    // wrapped to a size the 19-byte bank passed, and the C kernel read far past it (SIGSEGV).
+    for (NativeKernels kern : variants) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment b = arena.allocate(64, 64);
+        MemorySegment s = arena.allocate(64, 64);
+        MemorySegment sl = arena.allocate(64, 64);
+        IllegalArgumentException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    kern.searchPacked(b, 1867656193, 1897876995, b, 1398480948, 1939299728, s, sl));
+        assertEquals(
+            "invalid search shape: the bank segment would need more than 2^63 bytes",
+            e.getMessage());
+        e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> kern.searchPacked(b, 0, Integer.MAX_VALUE, b, Integer.MAX_VALUE, 1, s, sl));
+        assertTrue(e.getMessage().contains("queries segment"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void searchPackedSegmentsOfEveryVariant() {
     for (boolean int8 : new boolean[] {false, true}) {
       for (NativeKernels kern : variants) {

@@ -155,7 +155,11 @@ public final class Fuzz {
       int rejected = 0;
       long maxAlloc = 0;
       int c = 0;
+      // The case in progress, in a mapped file that outlives a JVM crash (a native kernel's
+      // SIGSEGV): Fuzz.mutate(seeds, base, case) then rebuilds the input.
+      java.nio.MappedByteBuffer current = currentCase(name, base);
       for (; c < limit && System.nanoTime() < deadline; c++) {
+        current.putInt(0, c);
         byte[] input = mutate(seeds, base, c);
         try {
           prepare.accept(input);
@@ -191,6 +195,28 @@ public final class Fuzz {
       System.out.println(r);
       return r;
     }
+  }
+
+  private static java.nio.MappedByteBuffer currentCase(String name, long base) {
+    Path file = Path.of("target", "fuzz-failures", safe(name) + ".current");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file.resolveSibling(safe(name) + ".seed"), Long.toString(base));
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(
+              file,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.READ,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        return ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 4);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String safe(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /** A run of {@code name} over mutations of {@code seeds}. */
