@@ -239,8 +239,13 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
       MemorySegment outScores,
       MemorySegment outSlots) {
     Segments.shape(count, dim, queryCount, k);
-    Segments.check(bank, "bank", 4L * PackedBank.BLOCK * dim * PackedBank.blocks(count), 4, false);
-    Segments.check(queries, "queries", 4L * dim * queryCount, 4, false);
+    Segments.check(
+        bank,
+        "bank",
+        Segments.size("bank", 4L * PackedBank.BLOCK, dim, PackedBank.blocks(count)),
+        4,
+        false);
+    Segments.check(queries, "queries", Segments.size("queries", 4L, dim, queryCount), 4, false);
     Segments.outputs(outScores, outSlots, queryCount, k);
     f32(bank, count, dim, queries, queryCount, k, outScores, outSlots);
   }
@@ -428,6 +433,24 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
       }
     }
 
+    /**
+     * The product of {@code factors}, a segment's size in bytes: a shape whose size overflows a
+     * long is refused here, not wrapped to a small size that lets C read past the segment (found by
+     * NativeKernelsFuzzTest: count 1867656193 and dimension 1897876995 crashed the JVM).
+     */
+    static long size(String what, long... factors) {
+      long n = 1;
+      try {
+        for (long f : factors) {
+          n = Math.multiplyExact(n, f);
+        }
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(
+            "invalid search shape: the " + what + " segment would need more than 2^63 bytes");
+      }
+      return n;
+    }
+
     static void check(MemorySegment s, String what, long bytes, long alignment, boolean written) {
       Objects.requireNonNull(s, what);
       if (!s.scope().isAlive()) {
@@ -468,7 +491,7 @@ public final class NativeKernels implements KnnKernels, ImageKernels {
     }
 
     static void outputs(MemorySegment scores, MemorySegment slots, int queryCount, int k) {
-      long bytes = 4L * queryCount * k;
+      long bytes = size("scores", 4L, queryCount, k);
       check(scores, "scores", bytes, ValueLayout.JAVA_FLOAT.byteAlignment(), true);
       check(slots, "slots", bytes, ValueLayout.JAVA_INT.byteAlignment(), true);
     }

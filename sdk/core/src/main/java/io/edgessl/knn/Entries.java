@@ -27,9 +27,11 @@ final class Entries {
   private final Map<String, Integer> labelIndex = new HashMap<>();
 
   Entries(BankPrecision precision, int dim, int rerank) {
-    this.bank = Bank.create(precision, dim, rerank, MIN_CAPACITY);
-    this.ids = new long[MIN_CAPACITY];
-    this.labelOf = new int[MIN_CAPACITY];
+    // Empty until the first entry: an empty index (or a 48-byte file that claims a large
+    // dimension) costs nothing per dimension; the first add grows to MIN_CAPACITY.
+    this.bank = Bank.create(precision, dim, rerank, 0);
+    this.ids = new long[0];
+    this.labelOf = new int[0];
   }
 
   /** The label table, live (callers copy it before it leaves the lock). */
@@ -172,7 +174,7 @@ final class Entries {
     if (needed <= ids.length) {
       return;
     }
-    int cap = Math.max(needed, ids.length + (ids.length >> 1));
+    int cap = Math.max(Math.max(needed, MIN_CAPACITY), ids.length + (ids.length >> 1));
     cap = PackedBank.blocks(cap) * PackedBank.BLOCK;
     bank.grow(cap, count);
     ids = Arrays.copyOf(ids, cap);

@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -30,6 +31,9 @@ public final class Idx {
       return shape[axis];
     }
   }
+
+  /** The first allocation for the data; it doubles as data arrives, up to the header's size. */
+  private static final int FIRST_CHUNK = 1 << 16;
 
   /**
    * Reads an IDX file of unsigned bytes with {@code expectedDims} dimensions.
@@ -68,9 +72,14 @@ public final class Idx {
           throw corrupt(file, "header promises " + n + "+ bytes, more than this reader supports");
         }
       }
-      byte[] data = new byte[(int) n];
+      // Grow with the data that actually arrives rather than trusting the header: a 23-byte
+      // file that promises 758 MB must not allocate them (found by DataFuzzTest).
+      byte[] data = new byte[(int) Math.min(n, FIRST_CHUNK)];
       int off = 0;
-      while (off < data.length) {
+      while (off < n) {
+        if (off == data.length) {
+          data = Arrays.copyOf(data, (int) Math.min(n, 2L * data.length));
+        }
         int r = in.read(data, off, data.length - off);
         if (r < 0) {
           throw corrupt(file, "truncated: header promises " + n + " data bytes, file has " + off);
