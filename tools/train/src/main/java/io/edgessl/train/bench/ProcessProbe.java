@@ -16,7 +16,7 @@ import javax.management.ObjectName;
  * the JVM runs with {@code -XX:NativeMemoryTracking=summary}), resident set size and open file
  * descriptors (Linux {@code /proc/self}), live threads. A value that cannot be read is NaN.
  */
-final class ProcessProbe {
+public final class ProcessProbe {
   private static final Pattern NMT_TOTAL =
       Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
@@ -24,9 +24,19 @@ final class ProcessProbe {
 
   private ProcessProbe() {}
 
-  /** One reading. Memory in MiB. */
-  record Reading(double heapMiB, double nativeMiB, double rssMiB, double fds, double threads) {
-    double get(int column) {
+  /**
+   * One reading; memory in MiB, NaN when it could not be read.
+   *
+   * @param heapMiB heap used after a full GC
+   * @param nativeMiB native memory committed, NMT's total
+   * @param rssMiB resident set size
+   * @param fds open file descriptors
+   * @param threads live threads
+   */
+  public record Reading(
+      double heapMiB, double nativeMiB, double rssMiB, double fds, double threads) {
+    /** The value of column {@code column} of {@link ProcessProbe#COLUMNS}. */
+    public double get(int column) {
       return switch (column) {
         case 0 -> heapMiB;
         case 1 -> nativeMiB;
@@ -37,7 +47,8 @@ final class ProcessProbe {
     }
   }
 
-  static final List<String> COLUMNS =
+  /** The names of the quantities, in the order of {@link Reading#get}. */
+  public static final List<String> COLUMNS =
       List.of("heap after GC (MiB)", "native, NMT (MiB)", "RSS (MiB)", "open fds", "threads");
 
   /** Collects garbage (a few times, until the heap stops shrinking) and reads everything. */
