@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       BenchEncoderCommand.class,
       BenchPreprocessCommand.class,
       BenchPrecisionCommand.class,
-      BenchTrainCommand.class
+      BenchTrainCommand.class,
+      BenchSoakCommand.class
     })
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
