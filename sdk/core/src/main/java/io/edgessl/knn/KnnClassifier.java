@@ -59,15 +59,13 @@ public final class KnnClassifier {
   /**
    * A classifier over a new, empty index of dimension {@code dim}.
    *
-   * @throws IllegalArgumentException if {@code dim <= 0}
+   * @throws IllegalArgumentException unless {@code 1 <= dim <= KnnIndex.MAX_DIMENSION}
    * @param dim the embedding dimension (number of float components), positive
    * @return a new builder with the defaults (k = {@value #DEFAULT_K}, T = {@value
    *     #DEFAULT_TEMPERATURE}, {@link Vote#DINO}, no open-set threshold)
    */
   public static Builder builder(int dim) {
-    if (dim <= 0) {
-      throw new IllegalArgumentException("dimension must be positive: " + dim);
-    }
+    KnnIndex.checkDimension(dim);
     Builder b = new Builder();
     b.dim = dim;
     return b;

@@ -4,6 +4,7 @@ import io.edgessl.EdgeSslException;
 import io.edgessl.encoder.Embedding;
 import io.edgessl.internal.kernels.KernelSupport;
 import io.edgessl.spi.KnnKernels;
+import io.edgessl.spi.PackedInt8Bank;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,12 @@ public final class KnnIndex {
   /** The largest {@link Builder#rerank} factor. */
   public static final int MAX_RERANK = 64;
 
+  /**
+   * The largest vector dimension an index holds (and its file format reads back): 131 072
+   * components, 512 KiB per FP32 vector; the INT8 kernels' integer dot products are exact up to it.
+   */
+  public static final int MAX_DIMENSION = PackedInt8Bank.MAX_DIM;
+
   private final int dim;
   private final KnnKernels kernels;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -60,7 +67,7 @@ public final class KnnIndex {
    * An empty FP32 index for vectors of {@code dim} components, searched by the {@link
    * KernelSupport#knn() selected kernels}.
    *
-   * @throws IllegalArgumentException if {@code dim <= 0}
+   * @throws IllegalArgumentException unless {@code 1 <= dim <= MAX_DIMENSION}
    * @param dim the vector dimension (number of float components), fixed for the index's life
    */
   public KnnIndex(int dim) {
@@ -75,7 +82,7 @@ public final class KnnIndex {
    *
    * @param dim the vector dimension (number of float components)
    * @param labels the labels to declare first, in order; read, not kept
-   * @throws IllegalArgumentException if {@code dim <= 0}
+   * @throws IllegalArgumentException unless {@code 1 <= dim <= MAX_DIMENSION}
    */
   public KnnIndex(int dim, List<String> labels) {
     this(dim, labels, KernelSupport.knn());
@@ -86,9 +93,7 @@ public final class KnnIndex {
   }
 
   KnnIndex(int dim, List<String> labels, KnnKernels kernels, BankPrecision precision, int rerank) {
-    if (dim <= 0) {
-      throw new IllegalArgumentException("dimension must be positive: " + dim);
-    }
+    checkDimension(dim);
     this.dim = dim;
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.entries = new Entries(Objects.requireNonNull(precision, "precision"), dim, rerank);
@@ -112,9 +117,7 @@ public final class KnnIndex {
    * @return a new builder with the defaults: FP32 bank, no reranking, the selected kernels
    */
   public static Builder builder(int dim) {
-    if (dim <= 0) {
-      throw new IllegalArgumentException("dimension must be positive: " + dim);
-    }
+    checkDimension(dim);
     return new Builder(dim);
   }
 
@@ -616,5 +619,11 @@ public final class KnnIndex {
   /** The entries, for {@link KnnIndexFile}: read under the read lock or before publication. */
   Entries entries() {
     return entries;
+  }
+
+  static void checkDimension(int dim) {
+    if (dim <= 0 || dim > MAX_DIMENSION) {
+      throw new IllegalArgumentException("dimension must be in 1.." + MAX_DIMENSION + ": " + dim);
+    }
   }
 }

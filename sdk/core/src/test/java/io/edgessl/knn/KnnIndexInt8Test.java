@@ -151,7 +151,7 @@ class KnnIndexInt8Test {
         assertThrows(IllegalStateException.class, () -> KnnIndex.builder(4).rerank(2).build())
             .getMessage());
     assertEquals(
-        "INT8 dimension must be in 1..131072: 131073",
+        "dimension must be in 1..131072: 131073",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> KnnIndex.builder(131073).precision(BankPrecision.INT8).build())

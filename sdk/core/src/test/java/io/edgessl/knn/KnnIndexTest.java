@@ -77,7 +77,10 @@ class KnnIndexTest {
             IllegalArgumentException.class, () -> index.add("x", new float[] {1, Float.NaN, 0}));
     assertEquals("vector 0 has a non-finite component at 1: NaN", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new KnnIndex(0));
-    assertEquals("dimension must be positive: 0", e.getMessage());
+    assertEquals("dimension must be in 1..131072: 0", e.getMessage());
+    // What an index holds, its file reads back (KnnIndexFile refuses larger dimensions).
+    e = assertThrows(IllegalArgumentException.class, () -> KnnClassifier.builder(131073));
+    assertEquals("dimension must be in 1..131072: 131073", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> index.search(new float[] {1, 2}, 1));
     assertEquals("query 0 has dimension 2, the index has 3", e.getMessage());
   }
