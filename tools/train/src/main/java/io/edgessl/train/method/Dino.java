@@ -108,23 +108,21 @@ public final class Dino extends Method {
 
     @Override
     public void toJson(Map<String, Object> json) {
-      Object[] v = {
-        outDim,
-        headHidden,
-        headBottleneck,
-        headLayers,
-        headBn,
-        normLastLayer,
-        teacherTemp,
-        warmupTeacherTemp,
-        warmupTeacherTempEpochs,
-        studentTemp,
-        centerMomentum,
-        freezeLastLayer
-      };
-      for (int i = 0; i < v.length; i++) {
-        json.put(KEYS.get(i).name(), v[i]);
-      }
+      MethodConfig.put(
+          json,
+          KEYS,
+          outDim,
+          headHidden,
+          headBottleneck,
+          headLayers,
+          headBn,
+          normLastLayer,
+          teacherTemp,
+          warmupTeacherTemp,
+          warmupTeacherTempEpochs,
+          studentTemp,
+          centerMomentum,
+          freezeLastLayer);
     }
   }
 

@@ -66,10 +66,7 @@ public final class Mae extends Method {
 
     @Override
     public void toJson(Map<String, Object> json) {
-      Object[] v = {maskRatio, normPixLoss, decoderDim, decoderDepth, decoderHeads};
-      for (int i = 0; i < v.length; i++) {
-        json.put(KEYS.get(i).name(), v[i]);
-      }
+      MethodConfig.put(json, KEYS, maskRatio, normPixLoss, decoderDim, decoderDepth, decoderHeads);
     }
   }
 

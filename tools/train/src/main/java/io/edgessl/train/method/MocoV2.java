@@ -65,10 +65,7 @@ public final class MocoV2 extends Method {
 
     @Override
     public void toJson(Map<String, Object> json) {
-      Object[] v = {projLayers, projHidden, projDim, projBn, queue, temperature};
-      for (int i = 0; i < v.length; i++) {
-        json.put(KEYS.get(i).name(), v[i]);
-      }
+      MethodConfig.put(json, KEYS, projLayers, projHidden, projDim, projBn, queue, temperature);
     }
   }
 
