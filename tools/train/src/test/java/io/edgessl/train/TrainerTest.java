@@ -19,7 +19,6 @@ import io.edgessl.train.method.Methods;
 import io.edgessl.train.method.MocoV2;
 import io.edgessl.train.method.MocoV3;
 import io.edgessl.train.method.ProjectorKeys;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,28 +173,6 @@ class TrainerTest {
         e.getMessage());
   }
 
-  /** 40 synthetic 16x16 RGB images: circles and bars of random colours. */
-  private Path images() throws Exception {
-    Path data = dir.resolve("images");
-    SplittableRandom rnd = new SplittableRandom(1);
-    for (String cls : List.of("circles", "bars")) {
-      Files.createDirectories(data.resolve(cls));
-      for (int i = 0; i < 20; i++) {
-        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        g.setColor(new java.awt.Color(rnd.nextInt(1 << 24)));
-        if (cls.equals("circles")) {
-          g.fillOval(2 + rnd.nextInt(4), 2, 9, 9);
-        } else {
-          g.fillRect(2 + rnd.nextInt(10), 0, 4, 16);
-        }
-        g.dispose();
-        ImageIO.write(img, "png", data.resolve(cls).resolve(i + ".png").toFile());
-      }
-    }
-    return data;
-  }
-
   private static Trainer.Result train(
       TrainConfig c, Path out, Integer stopAt, Checkpoint.Reader resume, StringWriter log)
       throws Exception {
@@ -216,7 +191,7 @@ class TrainerTest {
 
   @Test
   void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
-    Path data = images();
+    Path data = TestImages.circlesAndBars(dir);
     Overrides common =
         new Overrides()
             .set(DataConfig.DATASET, "folder")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.onnx.models.Pooling;
 import io.edgessl.train.Progress;
+import io.edgessl.train.TestImages;
 import io.edgessl.train.TrainConfig;
 import io.edgessl.train.TrainData;
 import io.edgessl.train.TrainedEncoder;
@@ -20,15 +21,11 @@ import io.edgessl.train.method.ProjectorKeys;
 import io.edgessl.train.nn.Init;
 import io.edgessl.train.nn.Linear;
 import io.edgessl.train.nn.Ops;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,7 +134,7 @@ class ModelRegistryTest {
                   .set(TrainConfig.METHOD, "simclr")
                   .set(EncoderConfig.ARCH, "mlp-tiny")
                   .set(DataConfig.DATASET, "folder")
-                  .set(DataConfig.DATA, images())
+                  .set(DataConfig.DATA, TestImages.circlesAndBars(dir))
                   .set(DataConfig.IMAGE_SIZE, 16)
                   .set(OptimConfig.BATCH, 20)
                   .set(OptimConfig.EPOCHS, 1)
@@ -194,27 +191,5 @@ class ModelRegistryTest {
     } finally {
       Architectures.unregisterPreset("resnet-micro");
     }
-  }
-
-  /** 40 synthetic 16x16 RGB images: circles and bars of random colours. */
-  private Path images() throws Exception {
-    Path data = dir.resolve("images");
-    SplittableRandom rnd = new SplittableRandom(1);
-    for (String cls : List.of("circles", "bars")) {
-      Files.createDirectories(data.resolve(cls));
-      for (int i = 0; i < 20; i++) {
-        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-        var g = img.createGraphics();
-        g.setColor(new java.awt.Color(rnd.nextInt(1 << 24)));
-        if (cls.equals("circles")) {
-          g.fillOval(2 + rnd.nextInt(4), 2, 9, 9);
-        } else {
-          g.fillRect(2 + rnd.nextInt(10), 0, 4, 16);
-        }
-        g.dispose();
-        ImageIO.write(img, "png", data.resolve(cls).resolve(i + ".png").toFile());
-      }
-    }
-    return data;
   }
 }
