@@ -222,9 +222,9 @@ final class KnnIndexFile {
             file,
             "invalid header (dim " + dim + ", count " + count + ", labels " + labelCount + ")");
       }
-      if (dim > PackedInt8Bank.MAX_DIM) {
+      if (dim > KnnIndex.MAX_DIMENSION) {
         throw corrupt(
-            file, "invalid dimension " + dim + " (at most " + PackedInt8Bank.MAX_DIM + ")");
+            file, "invalid dimension " + dim + " (at most " + KnnIndex.MAX_DIMENSION + ")");
       }
       if (expectedDim > 0 && dim != expectedDim) {
         throw new EdgeSslException(
