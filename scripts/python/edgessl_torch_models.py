@@ -112,7 +112,11 @@ class DinoVit(nn.Module):
         m = int(math.sqrt(n))
         patch_pos_embed = F.interpolate(
             patch_pos_embed.reshape(1, m, m, dim).permute(0, 3, 1, 2),
-            scale_factor=(w0 / m, h0 / m),
+            # float(): under torch.onnx.export's trace w0 and h0 are tensors, which interpolate
+            # refuses as scale factors (the fix DINO's exporters apply; DINOv2 does the same). The
+            # scales become constants of the traced size, so the graph's Resize makes the traced
+            # grid whatever the input size: a dynamic-H/W export runs at that size only.
+            scale_factor=(float(w0 / m), float(h0 / m)),
             mode="bicubic",
         )
         patch_pos_embed = patch_pos_embed.permute(0, 2, 3, 1).view(1, -1, dim)
@@ -258,14 +262,25 @@ class TinyResNet(nn.Module):
 
 
 def randomize(model, seed):
-    """Seeded non-trivial weights (LayerScale and norms away from their init), eval mode."""
+    """Seeded non-trivial weights (LayerScale and norms away from their init), eval mode.
+
+    Norm weights are found by module type (a BatchNorm inside nn.Sequential has no "bn" in its
+    name); [CLS], register tokens and learned position embeddings get unit-scale values, as large as
+    the patch embeddings they are added to, so that a wrong interpolation or token order shows.
+    """
     g = torch.Generator().manual_seed(seed)
+    norms = set()
+    for mname, mod in model.named_modules():
+        if isinstance(mod, (nn.LayerNorm, nn.BatchNorm2d)):
+            norms.add((mname + "." if mname else "") + "weight")
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if p.dim() == 1 and ("norm" in name or "bn" in name) and name.endswith("weight"):
+            if name in norms:
                 p.copy_(1 + 0.2 * torch.randn(p.shape, generator=g))
             elif name.endswith("gamma"):
                 p.copy_(0.5 + 0.2 * torch.randn(p.shape, generator=g))
+            elif name.split(".")[-1] in ("cls_token", "pos_embed", "register_tokens"):
+                p.copy_(0.5 * torch.randn(p.shape, generator=g))
             else:
                 fan_in = p[0].numel() if p.dim() > 1 else p.numel()
                 p.copy_(torch.randn(p.shape, generator=g) / math.sqrt(max(fan_in, 1)))
