@@ -241,11 +241,8 @@ public final class BundleWriter {
 
   private static void writeDirectory(Path target, byte[] manifest, Map<String, byte[]> files)
       throws IOException {
-    Path abs = target.toAbsolutePath();
-    if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(abs + " (remove it first, or write a .edgessl file)");
-    }
-    writeSwapped(abs, manifest, files, false);
+    // Checked once dead writers' leftovers are recovered and deleted (DirectorySwap.start).
+    writeSwapped(target.toAbsolutePath(), manifest, files, false);
   }
 
   private static void write(Path p, byte[] bytes) throws IOException {
