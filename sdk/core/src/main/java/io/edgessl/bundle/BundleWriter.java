@@ -9,18 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -46,7 +43,9 @@ public final class BundleWriter {
 
   /**
    * Writes a bundle: a zip file when {@code target} ends in {@code .edgessl}, else a directory,
-   * which must not exist yet. Files go in the order given, after the manifest.
+   * which must not exist yet (after a dead rewriter's swap is recovered, as {@link #update} says).
+   * A directory is written complete as {@code .NAME.new.T} and renamed in place. Files go in the
+   * order given, after the manifest.
    *
    * @param manifest every field but the files, which are computed from {@code files}
    * @return the manifest written
@@ -82,12 +81,23 @@ public final class BundleWriter {
    * Writes a new version of an existing bundle in its place, atomically: every file the bundle
    * lists is carried over (read and hash-checked) unless {@code files} replaces it, {@code files}
    * adds the rest, and the manifest is recomputed. A zip is replaced by a rename over it. A
-   * directory is written complete beside the old one, then swapped in by two renames (the old one
-   * aside, the new one in place) and the old one deleted; if the second rename fails the old one is
-   * renamed back. Any failure before the swap leaves the bundle byte for byte as it was, and no
-   * temporary file behind. A signature ({@link BundleSignature#FILE}) is not carried over: the new
-   * version is unsigned until signed again (and the old signature would not verify anyway, the
-   * manifest having changed).
+   * directory is written complete beside the old one ({@code .NAME.new.T}, every file forced to
+   * disk, under a lock file {@code .NAME.lock.T} held until the end), then swapped in by two
+   * renames (the old one aside to {@code .NAME.old.T}, the new one in place) and the old one
+   * deleted; if the second rename fails the old one is renamed back. Any failure before the swap
+   * leaves the bundle byte for byte as it was, and no temporary file behind.
+   *
+   * <p>A process killed between the two renames leaves no directory at the path for an instant that
+   * lasts until the next recovery: {@link ModelBundle#open} of the missing path, and every
+   * directory write of it, first finishes a dead writer's swap (its new version renamed in when it
+   * opens with every hash verified, else its old one renamed back) and deletes dead writers'
+   * leftovers, while leaving a live writer's (one whose lock is held) alone, as {@code AtomicFiles}
+   * does for zips. So after a kill at any instant the path holds the old version or the new one,
+   * the new one once the old was moved aside. A single-rename layout (the path a symbolic link to a
+   * versioned directory) was not chosen: it would change what a directory bundle is on disk, and
+   * copies, archives and Windows handle links badly. A signature ({@link BundleSignature#FILE}) is
+   * not carried over: the new version is unsigned until signed again (and the old signature would
+   * not verify anyway, the manifest having changed).
    *
    * {@snippet :
    * ModelBundle b = ModelBundle.open(path);
@@ -184,52 +194,24 @@ public final class BundleWriter {
 
   private static void replaceDirectory(Path target, byte[] manifest, Map<String, byte[]> files)
       throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path parent = abs.getParent();
-    String name = abs.getFileName().toString();
-    Path fresh = Files.createTempDirectory(parent, "." + name + ".new.");
-    Path old = parent.resolve("." + name + ".old." + fresh.getFileName().toString().hashCode());
-    boolean stranded = false; // the old version could not be put back: keep the new one too
-    try {
+    writeSwapped(target, manifest, files, true);
+  }
+
+  /** Writes the new version beside {@code target} and moves it in ({@link DirectorySwap}). */
+  private static void writeSwapped(
+      Path target, byte[] manifest, Map<String, byte[]> files, boolean replace) throws IOException {
+    try (DirectorySwap swap = DirectorySwap.start(target)) {
+      if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(
+            target.toAbsolutePath() + " (remove it first, or write a .edgessl file)");
+      }
+      Path fresh = swap.fresh();
       write(fresh.resolve(ModelBundle.MANIFEST), manifest);
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         write(fresh.resolve(f.getKey()), f.getValue());
       }
       beforeSwap.run();
-      move(abs, old);
-      try {
-        move(fresh, abs);
-      } catch (IOException e) {
-        try {
-          move(old, abs);
-        } catch (IOException back) {
-          e.addSuppressed(back); // both versions are still on disk, under the names in the message
-          stranded = true;
-        }
-        throw e;
-      }
-    } catch (IOException | RuntimeException e) {
-      if (!stranded) {
-        try {
-          deleteTree(fresh);
-        } catch (IOException x) {
-          e.addSuppressed(x);
-        }
-      }
-      throw e;
-    }
-    try {
-      deleteTree(old);
-    } catch (IOException e) {
-      // The update is complete; the previous version stays beside it, hidden, harmless.
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
+      swap.commit(replace);
     }
   }
 
@@ -259,32 +241,8 @@ public final class BundleWriter {
 
   private static void writeDirectory(Path target, byte[] manifest, Map<String, byte[]> files)
       throws IOException {
-    Path abs = target.toAbsolutePath();
-    if (Files.exists(abs)) {
-      throw new FileAlreadyExistsException(abs + " (remove it first, or write a .edgessl file)");
-    }
-    Path parent = abs.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new IOException("directory does not exist: " + parent);
-    }
-    Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
-    boolean done = false;
-    try {
-      write(tmp.resolve(ModelBundle.MANIFEST), manifest);
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        write(tmp.resolve(f.getKey()), f.getValue());
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        deleteTree(tmp);
-      }
-    }
+    // Checked once dead writers' leftovers are recovered and deleted (DirectorySwap.start).
+    writeSwapped(target.toAbsolutePath(), manifest, files, false);
   }
 
   private static void write(Path p, byte[] bytes) throws IOException {
@@ -295,17 +253,6 @@ public final class BundleWriter {
         ch.write(b);
       }
       ch.force(true); // on disk before the rename makes the bundle visible
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

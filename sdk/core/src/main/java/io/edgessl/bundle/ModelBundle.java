@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -65,7 +66,8 @@ public final class ModelBundle {
   /**
    * Opens and verifies a bundle: a directory, or a zip file, with no trusted keys (a signature, if
    * any, is not checked) and the default {@linkplain Opener limits}. The same as {@code
-   * opener().open(path)}.
+   * opener().open(path)}. When {@code path} does not exist, a directory bundle left missing by a
+   * rewriter killed mid-swap is put back first ({@link BundleWriter#update} says how).
    *
    * @throws EdgeSslException {@link ErrorCode#FILE_NOT_FOUND} when the bundle, its manifest or a
    *     file it lists is missing; {@link ErrorCode#UNSUPPORTED_VERSION} for a manifest of another
@@ -209,6 +211,9 @@ public final class ModelBundle {
      *     ErrorCode#UNAVAILABLE} when keys are trusted and this platform lacks Ed25519
      */
     public ModelBundle open(Path path) throws EdgeSslException {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        recoverDirectory(path);
+      }
       if (Files.isDirectory(path)) {
         return BundleReading.openDirectory(path, this);
       }
@@ -216,6 +221,30 @@ public final class ModelBundle {
         throw new EdgeSslException(ErrorCode.FILE_NOT_FOUND, "model bundle not found: " + path);
       }
       return BundleReading.openZip(path, this);
+    }
+  }
+
+  /**
+   * A directory bundle rewritten in place is missing for an instant between its writer's two
+   * renames, and stays missing when the writer is killed there: puts a dead writer's bundle back
+   * ({@link DirectorySwap#recover}), or waits up to a second for a live writer to finish its swap.
+   * Best effort: when the parent directory cannot be written, the bundle is reported missing.
+   */
+  private static void recoverDirectory(Path path) {
+    try {
+      for (int i = 0; i < 20; i++) {
+        boolean live = DirectorySwap.recover(path);
+        if (!live
+            || Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+            || !DirectorySwap.swapping(path)) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    } catch (IOException e) {
+      // not recoverable from here: open reports the bundle missing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

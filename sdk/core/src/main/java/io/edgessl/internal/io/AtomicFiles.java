@@ -128,8 +128,11 @@ public final class AtomicFiles {
         });
   }
 
-  /** Makes a rename durable where the platform allows opening directories (POSIX). */
-  private static void syncDirectory(Path dir) {
+  /**
+   * Makes a rename durable where the platform allows opening directories (POSIX): forces {@code
+   * dir}'s entries to disk. Does nothing where directories cannot be opened (Windows).
+   */
+  public static void syncDirectory(Path dir) {
     if (dir == null) {
       return;
     }

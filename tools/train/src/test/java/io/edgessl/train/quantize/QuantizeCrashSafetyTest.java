@@ -9,17 +9,16 @@ import io.edgessl.bundle.Precision;
 import io.edgessl.onnx.models.RandomModels;
 import io.edgessl.onnx.quant.CalibrationMethod;
 import io.edgessl.onnx.quant.QdqQuantizer;
+import io.edgessl.testing.BundleBytes;
 import io.edgessl.testing.Kill;
 import io.edgessl.train.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once the child may have reached the rename, the one after it (computed once in-process: the run
  * is deterministic); after {@code committed} only the latter. {@code
  * -Dedgessl.crash.quantizeKills=N} kills per bundle kind (5 by default; {@code scripts/crash-test}
- * runs 50).
+ * runs 50). A directory whose swap a kill interrupted is recovered by the next open, which must
+ * then hold byte for byte the old or the new bundle; the next rewrite leaves no temporary file or
+ * directory, for both kinds.
  */
 @EnabledOnOs(OS.LINUX)
 class QuantizeCrashSafetyTest {
@@ -88,39 +89,6 @@ class QuantizeCrashSafetyTest {
     return npy;
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    delete(to);
-    if (Files.isDirectory(from)) {
-      Files.createDirectory(to);
-      try (Stream<Path> s = Files.list(from)) {
-        for (Path p : s.toList()) {
-          Files.copy(p, to.resolve(p.getFileName().toString()));
-        }
-      }
-    } else {
-      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void delete(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
-  }
-
-  /** Hidden siblings the writers leave: {@code .NAME.*}. */
-  private static List<Path> temps(Path bundle) throws IOException {
-    String prefix = "." + bundle.getFileName() + ".";
-    try (Stream<Path> s = Files.list(bundle.getParent())) {
-      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
-    }
-  }
-
   private void killWhileRewriting(String name) throws Exception {
     int kills = Integer.getInteger("edgessl.crash.quantizeKills", 5);
     Path calib = calibration();
@@ -129,15 +97,17 @@ class QuantizeCrashSafetyTest {
     RandomModels.writeBundle(RandomModels.Preset.VIT_TEST, 7, pristine);
     Manifest before = ModelBundle.open(pristine).manifest();
     Path bundle = work.resolve(name);
-    copy(pristine, bundle);
+    BundleBytes.copy(pristine, bundle);
     Quantization.open(config(bundle, calib.toString())).run(Progress.NONE);
     Manifest after = ModelBundle.open(bundle).manifest();
+    Map<String, String> beforeBytes = BundleBytes.of(pristine);
+    Map<String, String> afterBytes = BundleBytes.of(bundle);
     SplittableRandom r = new SplittableRandom(Long.getLong("edgessl.crash.seed", 43));
     int committed = 0;
     int renamed = 0;
     int maxTemps = 0;
     for (int i = 0; i < kills; i++) {
-      copy(pristine, bundle);
+      BundleBytes.copy(pristine, bundle);
       List<String> out =
           Kill.run(
               Kill.java(Rewriter.class, bundle.toString(), calib.toString()),
@@ -145,25 +115,29 @@ class QuantizeCrashSafetyTest {
               1,
               r.nextLong(0, 3_000_000_000L),
               120);
-      Manifest held = ModelBundle.open(bundle).manifest(); // every hash verified
+      maxTemps = Math.max(maxTemps, BundleBytes.temps(bundle).size());
+      // Opening recovers a directory whose swap the kill interrupted; every hash is verified.
+      Manifest held = ModelBundle.open(bundle).manifest();
       boolean done = Kill.last(out, "committed") == 1;
       committed += done ? 1 : 0;
       renamed += held.equals(after) ? 1 : 0;
       assertTrue(
           held.equals(after) || (!done && held.equals(before)),
           "kill " + i + ": " + bundle + " holds neither the old nor the new manifest: " + held);
-      maxTemps = Math.max(maxTemps, temps(bundle).size());
+      assertEquals(
+          held.equals(after) ? afterBytes : beforeBytes,
+          BundleBytes.of(bundle),
+          "kill " + i + ": byte for byte the old or the new bundle");
     }
-    List<Path> left = temps(bundle);
+    List<Path> left = BundleBytes.temps(bundle);
     System.out.printf(
         "crash quantize %s: %d kills, %d after the child committed, %d holding the new bundle,"
             + " at most %d stale temporaries, %d left: %s%n",
         name, kills, committed, renamed, maxTemps, left.size(), left);
-    if (name.endsWith(ModelBundle.EXTENSION)) {
-      // The next successful rewrite removes every dead writer's temporary file.
-      Quantization.open(config(bundle, calib.toString())).run(Progress.NONE);
-      assertEquals(List.of(), temps(bundle));
-    }
+    // The next successful rewrite removes every dead writer's temporary file or directory.
+    Quantization.open(config(bundle, calib.toString())).run(Progress.NONE);
+    assertEquals(List.of(), BundleBytes.temps(bundle));
+    assertEquals(afterBytes, BundleBytes.of(bundle));
   }
 
   @Test
