@@ -13,6 +13,11 @@ import java.util.Optional;
  * it returns, where it comes from, and the SHA-256 of every file.
  *
  * <p>Format version 1, every field required unless marked optional; unknown fields are refused.
+ * Format version 2 is version 1 plus the optional {@code source} object that {@code edgessl import}
+ * writes for a model exported elsewhere ({@link ImportSource}: the original file and its hash, the
+ * exporter, the preset, the outputs and layouts the embedding and patch grid were made from, the
+ * canonicalization rewrites); a manifest is written as version 2 only when it has one, and both
+ * versions are read.
  *
  * <pre>{@code
  * {
@@ -56,8 +61,12 @@ import java.util.Optional;
  * reads and checks one.
  */
 public final class Manifest {
-  /** The format version this build reads and writes. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The newest format version this build reads and writes: 2, which adds the optional {@code
+   * source} object of imported models ({@link ImportSource}). A manifest without it is written as
+   * version 1, byte for byte as before; both versions are read.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   private final String name;
   private final String architecture;
@@ -74,6 +83,7 @@ public final class Manifest {
   private final Precision defaultPrecision;
   private final Provenance provenance;
   private final Map<String, String> files;
+  private final ImportSource source;
 
   private Manifest(Builder b) {
     this.name = b.name;
@@ -91,6 +101,7 @@ public final class Manifest {
     this.defaultPrecision = b.defaultPrecision;
     this.provenance = b.provenance;
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(b.files));
+    this.source = b.source;
   }
 
   /** {@return a new, empty builder} Input name and output names start at their defaults. */
@@ -119,12 +130,24 @@ public final class Manifest {
     b.defaultPrecision = defaultPrecision;
     b.provenance = provenance;
     b.files.putAll(files);
+    b.source = source;
     return b;
   }
 
-  /** {@return the format version, always {@value #FORMAT_VERSION}} */
+  /**
+   * {@return the format version this manifest is written in}: 2 when it records an {@link #source()
+   * import source}, else 1.
+   */
   public int formatVersion() {
-    return FORMAT_VERSION;
+    return source != null ? 2 : 1;
+  }
+
+  /**
+   * {@return where an imported model came from and how its outputs were mapped, or empty for a
+   * model EdgeSSL exported itself}
+   */
+  public Optional<ImportSource> source() {
+    return Optional.ofNullable(source);
   }
 
   /** {@return the model's name, e.g. {@code vit-tiny-dino-fmnist}} */
@@ -284,6 +307,7 @@ public final class Manifest {
     private final Map<Precision, String> precisions = new EnumMap<>(Precision.class);
     private Precision defaultPrecision;
     private Provenance provenance;
+    private ImportSource source;
     private final Map<String, String> files = new LinkedHashMap<>();
 
     private Builder() {}
@@ -448,6 +472,17 @@ public final class Manifest {
      */
     public Builder provenance(Provenance provenance) {
       this.provenance = provenance;
+      return this;
+    }
+
+    /**
+     * Records where an imported model came from; the manifest is then written as format version 2.
+     *
+     * @param source the import record, or null for none
+     * @return this builder
+     */
+    public Builder source(ImportSource source) {
+      this.source = source;
       return this;
     }
 

@@ -49,13 +49,13 @@ final class ManifestReader {
     if (!(version instanceof Long)) {
       throw corrupt("format_version is missing or not an integer: " + version);
     }
-    if ((Long) version != Manifest.FORMAT_VERSION) {
+    if ((Long) version < 1 || (Long) version > Manifest.FORMAT_VERSION) {
       throw new EdgeSslException(
           ErrorCode.UNSUPPORTED_VERSION,
           source
               + ": bundle format version "
               + version
-              + " is not supported; this EdgeSSL reads version "
+              + " is not supported; this EdgeSSL reads versions 1 to "
               + Manifest.FORMAT_VERSION
               + (((Long) version) > Manifest.FORMAT_VERSION
                   ? " (the bundle was written by a newer EdgeSSL: upgrade)"
@@ -81,7 +81,11 @@ final class ManifestReader {
             "precisions",
             "default_precision",
             "provenance",
-            "files"));
+            "files",
+            "source"));
+    if ((Long) version == 1 && m.containsKey("source")) {
+      throw corrupt("unknown field source (a format version 1 manifest has none)");
+    }
     Manifest.Builder b = Manifest.builder();
     b.name(text(m, "name", ""));
     b.architecture(text(m, "architecture", ""));
@@ -175,6 +179,10 @@ final class ManifestReader {
             (Long) steps,
             text(prov, "commit", "provenance.")));
 
+    if (m.containsKey("source")) {
+      b.source(source(object(m, "source", "")));
+    }
+
     Map<?, ?> files = object(m, "files", "");
     for (Map.Entry<?, ?> e : files.entrySet()) {
       b.file((String) e.getKey(), text(files, (String) e.getKey(), "files."));
@@ -184,6 +192,58 @@ final class ManifestReader {
     } catch (IllegalArgumentException e) {
       throw corrupt(e.getMessage());
     }
+  }
+
+  private ImportSource source(Map<?, ?> s) throws EdgeSslException {
+    known(
+        s,
+        "source.",
+        Set.of(
+            "file",
+            "sha256",
+            "producer",
+            "opset",
+            "preset",
+            "embedding_output",
+            "embedding_layout",
+            "patch_output",
+            "patch_layout",
+            "prefix_tokens",
+            "register_tokens",
+            "rewrites"));
+    Map<?, ?> rw = object(s, "rewrites", "source.");
+    Map<String, Long> rewrites = new java.util.LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : rw.entrySet()) {
+      if (!(e.getValue() instanceof Long) || (Long) e.getValue() < 0) {
+        throw corrupt("source.rewrites." + e.getKey() + " must be a non-negative integer");
+      }
+      rewrites.put((String) e.getKey(), (Long) e.getValue());
+    }
+    try {
+      return new ImportSource(
+          text(s, "file", "source."),
+          text(s, "sha256", "source."),
+          text(s, "producer", "source."),
+          positive(s, "opset", "source."),
+          text(s, "preset", "source."),
+          text(s, "embedding_output", "source."),
+          text(s, "embedding_layout", "source."),
+          text(s, "patch_output", "source."),
+          text(s, "patch_layout", "source."),
+          count(s, "prefix_tokens"),
+          count(s, "register_tokens"),
+          rewrites);
+    } catch (IllegalArgumentException e) {
+      throw corrupt(e.getMessage());
+    }
+  }
+
+  private int count(Map<?, ?> m, String key) throws EdgeSslException {
+    Object v = m.get(key);
+    if (!(v instanceof Long) || (Long) v < 0 || (Long) v > 1 << 20) {
+      throw corrupt("source." + key + " must be an integer from 0 to 2^20, got " + v);
+    }
+    return (int) (long) (Long) v;
   }
 
   private EdgeSslException corrupt(String what) {

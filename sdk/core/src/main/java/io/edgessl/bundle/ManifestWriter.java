@@ -19,7 +19,7 @@ final class ManifestWriter {
   static Map<String, Object> toJson(Manifest mf) {
     Preprocessing preprocessing = mf.preprocessing();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format_version", (long) Manifest.FORMAT_VERSION);
+    m.put("format_version", (long) mf.formatVersion());
     m.put("name", mf.name());
     m.put("architecture", mf.architecture());
     Map<String, Object> input = new LinkedHashMap<>();
@@ -66,7 +66,25 @@ final class ManifestWriter {
     prov.put("steps", provenance.steps());
     prov.put("commit", provenance.commit());
     m.put("provenance", prov);
+    mf.source().ifPresent(src -> m.put("source", source(src)));
     m.put("files", new LinkedHashMap<String, Object>(mf.files()));
+    return m;
+  }
+
+  private static Map<String, Object> source(ImportSource s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", s.file());
+    m.put("sha256", s.sha256());
+    m.put("producer", s.producer());
+    m.put("opset", (long) s.opset());
+    m.put("preset", s.preset());
+    m.put("embedding_output", s.embeddingOutput());
+    m.put("embedding_layout", s.embeddingLayout());
+    m.put("patch_output", s.patchOutput());
+    m.put("patch_layout", s.patchLayout());
+    m.put("prefix_tokens", (long) s.prefixTokens());
+    m.put("register_tokens", (long) s.registerTokens());
+    m.put("rewrites", new LinkedHashMap<String, Object>(s.rewrites()));
     return m;
   }
 

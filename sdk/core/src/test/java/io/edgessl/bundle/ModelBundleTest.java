@@ -73,6 +73,63 @@ class ModelBundleTest {
         m.get("provenance"));
   }
 
+  static ImportSource source() {
+    return new ImportSource(
+        "dinov2.onnx",
+        "ab".repeat(32),
+        "pytorch 1.13.1",
+        14,
+        "dinov2",
+        "x_norm",
+        "cls_token",
+        "x_norm",
+        "tokens",
+        5,
+        4,
+        Map.of("layer_norms", 25L));
+  }
+
+  @Test
+  void anImportedModelsManifestIsVersion2AndReadsBack() throws Exception {
+    Path b = dir.resolve("imported");
+    Manifest written =
+        BundleWriter.write(
+            b, TestBundles.manifest().source(source()), Map.of("encoder.fp32.onnx", MODEL));
+    assertEquals(2, written.formatVersion());
+    Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(b.resolve("manifest.json")));
+    assertEquals(2L, m.get("format_version"));
+    Map<?, ?> src = (Map<?, ?>) m.get("source");
+    assertEquals("tokens", src.get("patch_layout"));
+    assertEquals(5L, src.get("prefix_tokens"));
+    assertEquals(Map.of("layer_norms", 25L), src.get("rewrites"));
+    Manifest read = ModelBundle.open(b).manifest();
+    assertEquals(written, read);
+    assertEquals(source(), read.source().orElseThrow());
+    // Without a source the manifest stays version 1, as every bundle before.
+    Manifest plain = written.toBuilder().source(null).build();
+    assertEquals(1, plain.formatVersion());
+    assertTrue(plain.source().isEmpty());
+  }
+
+  @Test
+  void aVersion2SourceIsChecked() throws Exception {
+    Path b = dir.resolve("imported2");
+    BundleWriter.write(
+        b, TestBundles.manifest().source(source()), Map.of("encoder.fp32.onnx", MODEL));
+    Map<String, Object> m =
+        copy((Map<?, ?>) Json.parse(Files.readString(b.resolve("manifest.json"))));
+    Map<String, Object> src = copy((Map<?, ?>) m.get("source"));
+    src.put("patch_layout", "grid");
+    m.put("source", src);
+    Files.writeString(b.resolve("manifest.json"), Json.writePretty(m));
+    EdgeSslException e = assertThrows(EdgeSslException.class, () -> ModelBundle.open(b));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertTrue(
+        e.getMessage()
+            .endsWith("source.patch_layout 'grid' is not one of tokens, patch_tokens, feature_map"),
+        e.getMessage());
+  }
+
   @Test
   void aChangedFileIsRefusedWithBothHashes() throws Exception {
     Path b = writeDir();
@@ -182,14 +239,18 @@ class ModelBundleTest {
 
   @Test
   void everyFieldIsChecked() throws Exception {
-    EdgeSslException e = withField("format_version", 2L);
+    EdgeSslException e = withField("format_version", 3L);
     assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
     assertTrue(
         e.getMessage()
             .endsWith(
-                "manifest.json: bundle format version 2 is not supported; this EdgeSSL reads"
-                    + " version 1 (the bundle was written by a newer EdgeSSL: upgrade)"),
+                "manifest.json: bundle format version 3 is not supported; this EdgeSSL reads"
+                    + " versions 1 to 2 (the bundle was written by a newer EdgeSSL: upgrade)"),
         e.getMessage());
+    assertEquals(ErrorCode.UNSUPPORTED_VERSION, withField("format_version", 0L).code());
+    assertMessage(
+        "unknown field source (a format version 1 manifest has none)",
+        withField("source", Map.of("file", "x.onnx")));
 
     assertMessage("name is missing", withField("name", null));
     assertMessage(
