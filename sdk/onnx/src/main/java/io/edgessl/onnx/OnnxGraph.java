@@ -294,6 +294,18 @@ public final class OnnxGraph {
   }
 
   /**
+   * Sets the ONNX IR version written by {@link #toBytes()}, e.g. when raising the opset to one that
+   * a later IR version defines (opset 17 needs IR version 8).
+   *
+   * @param irVersion the IR version (not checked)
+   * @return this graph
+   */
+  public OnnxGraph irVersion(long irVersion) {
+    this.irVersion = irVersion;
+    return this;
+  }
+
+  /**
    * Sets the producer name and version recorded in the model.
    *
    * @param name the producer's name, e.g. {@code edgessl}
