@@ -3,8 +3,6 @@ package io.edgessl.ort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.edgessl.onnx.ElementType;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,32 +43,13 @@ class OrtQdqFusionTest {
 
   @TempDir Path dir;
 
-  /**
-   * Operator counts of the graph ONNX Runtime runs for {@code g} (optimizations as the backend).
-   */
+  /** Operator counts of the graph ONNX Runtime runs for {@code g}. */
   private Map<String, Integer> optimized(OnnxGraph g, String name) throws Exception {
-    Path out = dir.resolve(name + ".optimized.onnx");
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      so.setIntraOpNumThreads(1);
-      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-      so.setOptimizedModelFilePath(out.toString());
-      try (OrtSession s = OrtEnvironment.getEnvironment().createSession(g.toBytes(), so)) {
-        assertEquals(2, s.getNumOutputs());
-      }
-    }
-    Map<String, Integer> c = new TreeMap<>();
-    for (Node n : OnnxGraph.load(out).nodes()) {
-      c.merge(n.opType(), 1, Integer::sum);
-    }
-    return c;
+    return OrtOptimized.opCounts(g, dir.resolve(name + ".optimized.onnx"));
   }
 
   private static int count(Map<String, Integer> ops, Set<String> types) {
-    return ops.entrySet().stream()
-        .filter(e -> types.contains(e.getKey()))
-        .mapToInt(Map.Entry::getValue)
-        .sum();
+    return OrtOptimized.count(ops, types);
   }
 
   private static Map<String, Range> ranges(OnnxGraph prepared) {
