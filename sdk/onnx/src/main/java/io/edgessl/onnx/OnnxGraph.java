@@ -323,6 +323,11 @@ public final class OnnxGraph {
     return producerName;
   }
 
+  /** {@return the producer version recorded in the model, e.g. {@code 1.13.1}; may be empty} */
+  public String producerVersion() {
+    return producerVersion;
+  }
+
   /**
    * {@return the opset versions of other domains (e.g. {@code com.microsoft}) by domain; live and
    * mutable}
