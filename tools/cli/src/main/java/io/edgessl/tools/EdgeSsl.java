@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       EvalCommand.class,
       ExportCommand.class,
+      io.edgessl.tools.importer.ImportCommand.class,
       io.edgessl.tools.index.IndexCommand.class,
       BenchCommand.class,
       InfoCommand.class,
