@@ -18,7 +18,6 @@ import io.edgessl.internal.io.Json;
 import io.edgessl.onnx.Node;
 import io.edgessl.onnx.OnnxGraph;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -40,15 +39,7 @@ class ModelImporterTest {
   @TempDir Path tmp;
 
   static Path fixture(String file) throws IOException {
-    try (InputStream in = ModelImporterTest.class.getResourceAsStream("/import-fixtures/" + file)) {
-      if (in == null) {
-        throw new IOException("missing fixture " + file);
-      }
-      Path dir = Files.createTempDirectory("import-fixture");
-      Path p = dir.resolve(file);
-      Files.copy(in, p);
-      return p;
-    }
+    return ImportFixtures.fixture(file);
   }
 
   static Map<?, ?> describe(String name) throws Exception {
