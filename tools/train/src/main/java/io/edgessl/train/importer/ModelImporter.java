@@ -186,7 +186,22 @@ public final class ModelImporter {
     Tensor probe = probeImages(input.name(), probeBatch, channels, h, w);
     List<String> outputNames = new ArrayList<>();
     original.outputs().forEach(v -> outputNames.add(v.name()));
-    Map<String, Tensor> reference = ort.run(g, Map.of(input.name(), probe), outputNames);
+    Map<String, Tensor> reference;
+    try {
+      reference = ort.run(g, Map.of(input.name(), probe), outputNames);
+    } catch (EdgeSslException e) {
+      if (!(input.shape().dim(2) instanceof Long)) {
+        throw new EdgeSslException(
+            e.code(),
+            e.getMessage()
+                + "; nothing written. The graph's height and width are declared dynamic, but a"
+                + " traced export often runs only at the size it was traced at (position"
+                + " embeddings interpolated with constant scales): try --size with that size, or"
+                + " export again at the size you want",
+            e);
+      }
+      throw e;
+    }
     for (Tensor t : reference.values()) {
       requireFinite(t, "output '" + t.name() + "' of the original model");
     }

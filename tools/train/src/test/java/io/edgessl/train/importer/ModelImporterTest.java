@@ -230,6 +230,14 @@ class ModelImporterTest {
   }
 
   @Test
+  void aTracedExportAtAnotherSizeSaysWhy() throws Exception {
+    // Traced at 96 x 96: the position-embedding Resize has constant scales, so 64 x 64 fails.
+    ImportOptions o =
+        new ImportOptions(fixture("dino_vit8_interp.onnx"), tmp.resolve("x.edgessl")).size(64, 64);
+    refused(EdgeSslException.class, o, "traced at", "--size");
+  }
+
+  @Test
   void declaredLayoutsThatDoNotMatch() throws Exception {
     Path model = fixture("dinov2_vits14_reg4.onnx");
     refused(
