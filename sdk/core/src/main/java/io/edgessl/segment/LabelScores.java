@@ -32,15 +32,15 @@ public final class LabelScores {
    *     out of range, or {@code scores} has another length
    */
   public LabelScores(int height, int width, int[] labels, float[] scores) {
-    this(height, width, labels.clone(), scores.clone(), true);
+    this(labels.clone(), scores.clone(), height, width);
   }
 
   /** Wraps the segmenters' own arrays (not copied: they never touch them again). */
   static LabelScores wrap(int height, int width, int[] labels, float[] scores) {
-    return new LabelScores(height, width, labels, scores, true);
+    return new LabelScores(labels, scores, height, width);
   }
 
-  private LabelScores(int height, int width, int[] labels, float[] scores, boolean checked) {
+  private LabelScores(int[] labels, float[] scores, int height, int width) {
     if (height <= 0 || width <= 0 || labels.length == 0) {
       throw new IllegalArgumentException(
           "score grid " + height + "x" + width + "x" + labels.length + " must be positive");

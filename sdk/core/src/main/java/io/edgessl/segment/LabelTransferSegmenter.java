@@ -30,9 +30,11 @@ import java.util.Objects;
  *
  * <p>Defaults: {@code k = 5}, as DINO's video label propagation ({@code eval_video_segmentation.py
  * --topk 5}), which transfers patch labels the same way: reference frames hold few patches per
- * object (a 224 x 224 input with 16-pixel patches has 196 in all), so a larger {@code k} lets a
- * small object be outvoted by its surroundings; {@code T = 0.07}, DINO's k-NN temperature, with
- * which a neighbour 0.1 less similar weighs 4 times less.
+ * object (a 224 x 224 input with 16-pixel patches has 196 in all), so a larger {@code k} (20 is
+ * DINO's image-level k-NN setting) lets a small object be outvoted by its surroundings; {@code T =
+ * 0.07}, DINO's k-NN temperature, with which a neighbour 0.1 less similar weighs 4 times less
+ * (DINO's video script uses 0.1, and restricts the neighbours to 12 patches around the target
+ * patch's position, which assumes consecutive video frames; no such restriction here).
  */
 public final class LabelTransferSegmenter extends Segmenter {
   /** The default number of neighbours voting. */
