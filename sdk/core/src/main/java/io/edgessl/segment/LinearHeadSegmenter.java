@@ -30,8 +30,9 @@ import java.util.zip.CRC32;
  * so patches on a boundary teach both sides; the loss is the mean cross-entropy against these soft
  * targets plus {@code weightDecay / 2 * |W|^2}; full-batch Adam ({@code beta1 0.9, beta2 0.999, eps
  * 1e-8}) for a fixed number of epochs from weights drawn from a seeded Gaussian of standard
- * deviation 0.01 and zero biases. Every sum runs in a fixed order, so the same data, options and
- * seed give the same head bit for bit on every JVM.
+ * deviation 0.01 and zero biases. Every sum runs in a fixed order and the exponentials and
+ * logarithms are {@link StrictMath}'s, so the same data, options and seed give the same head bit
+ * for bit on every JVM (Java's float arithmetic is strict and never fused).
  *
  * <p>Scores are the softmax probabilities.
  *
@@ -215,7 +216,7 @@ public final class LinearHeadSegmenter extends Segmenter {
     // Box-Muller: Random.nextGaussian's algorithm differs between JDK versions.
     double u = 1 - random.nextDouble();
     double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
   }
 
   private static void adam(
@@ -249,8 +250,8 @@ public final class LinearHeadSegmenter extends Segmenter {
           }
         }
       }
-      float c1 = (float) (1 - Math.pow(beta1, epoch));
-      float c2 = (float) (1 - Math.pow(beta2, epoch));
+      float c1 = (float) (1 - StrictMath.pow(beta1, epoch));
+      float c2 = (float) (1 - StrictMath.pow(beta2, epoch));
       for (int j = 0; j < w.length; j++) {
         float g = gw[j] + t.weightDecay() * w[j];
         mw[j] = beta1 * mw[j] + (1 - beta1) * g;
@@ -283,7 +284,7 @@ public final class LinearHeadSegmenter extends Segmenter {
     }
     float sum = 0f;
     for (int c = 0; c < p.length; c++) {
-      p[c] = (float) Math.exp(p[c] - max);
+      p[c] = (float) StrictMath.exp(p[c] - max);
       sum += p[c];
     }
     for (int c = 0; c < p.length; c++) {

@@ -2,6 +2,7 @@ package io.edgessl.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgessl.EdgeSslException;
 import io.edgessl.ErrorCode;
@@ -9,6 +10,7 @@ import io.edgessl.bundle.BundleWriter;
 import io.edgessl.bundle.ModelBundle;
 import io.edgessl.encoder.Encoder;
 import io.edgessl.image.Frame;
+import io.edgessl.image.Orientation;
 import io.edgessl.image.PixelFormat;
 import io.edgessl.testing.TestBundles;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,24 @@ class SegEncoderTest {
       assertEquals(refMask, s.segment(ref, Refinement.defaults()));
       Frame swapped = split(BLUE, RED);
       assertEquals(Synthetic.mask(36, 48, (y, x) -> x < 24 ? 0 : 1), s.segment(swapped));
+      // A frame stored 36 wide x 48 high, red rows above blue rows, turned upright by a quarter
+      // turn: the mask has the upright size, 36 x 48, and the red half (left or right, by the
+      // direction of the turn) is labelled 1.
+      byte[] px = new byte[48 * 36 * 3];
+      for (int i = 0; i < 48 * 36; i++) {
+        int[] c = i / 36 < 24 ? RED : BLUE;
+        for (int ch = 0; ch < 3; ch++) {
+          px[i * 3 + ch] = (byte) c[ch];
+        }
+      }
+      Frame turned =
+          Frame.builder(PixelFormat.RGB, 36, 48)
+              .pixels(px)
+              .orientation(Orientation.ROTATE_90)
+              .build();
+      Mask m = s.segment(turned);
+      Mask flipped = Synthetic.mask(36, 48, (y, x) -> x < 24 ? 0 : 1);
+      assertTrue(m.equals(refMask) || m.equals(flipped), m.toString());
 
       ClusterSegmenter clusters = ClusterSegmenter.fit(encoder, List.of(ref, swapped), 2, 0);
       ConfusionMatrix cm = ConfusionMatrix.clusters(2, 2, ConfusionMatrix.NO_IGNORE);
