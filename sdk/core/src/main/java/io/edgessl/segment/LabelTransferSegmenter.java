@@ -48,24 +48,56 @@ public final class LabelTransferSegmenter extends Segmenter {
   private final float[] bank; // PackedBank layout, normalized features
   private final float[] referenceScores; // count x labels
   private final int[] labels;
-  private final int k;
-  private final float temperature;
+  private final Options options;
+
+  /**
+   * Options of label transfer.
+   *
+   * @param k the number of reference patches voting for each target patch, at least 1
+   * @param temperature the temperature {@code T} of the weights {@code exp(s / T)}, positive
+   * @param ignoreLabel a label of the reference masks that marks pixels of unknown label (e.g. 255,
+   *     "void"): they count for no label, and a patch made only of them does not vote; or {@link
+   *     ConfusionMatrix#NO_IGNORE}
+   */
+  public record Options(int k, float temperature, int ignoreLabel) {
+    /**
+     * Checks the options.
+     *
+     * @param k the number of reference patches voting for each target patch, at least 1
+     * @param temperature the temperature {@code T} of the weights {@code exp(s / T)}, positive
+     * @param ignoreLabel a label of unknown pixels, or {@link ConfusionMatrix#NO_IGNORE}
+     * @throws IllegalArgumentException naming a value out of range
+     */
+    public Options {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be at least 1: " + k);
+      }
+      if (!(temperature > 0) || Float.isInfinite(temperature)) {
+        throw new IllegalArgumentException("temperature must be positive: " + temperature);
+      }
+      PatchLabels.checkIgnore(ignoreLabel);
+    }
+
+    /**
+     * The defaults: {@link #DEFAULT_K}, {@link #DEFAULT_TEMPERATURE}, no ignore label.
+     *
+     * @return the default options
+     */
+    public static Options defaults() {
+      return new Options(DEFAULT_K, DEFAULT_TEMPERATURE, ConfusionMatrix.NO_IGNORE);
+    }
+  }
 
   private LabelTransferSegmenter(
       Encoder encoder,
       Preprocessing preprocessing,
       List<PatchFeatures> features,
       List<Mask> masks,
-      int k,
-      float temperature) {
+      Options options) {
     super(encoder, preprocessing);
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1: " + k);
-    }
-    if (!(temperature > 0) || Float.isInfinite(temperature)) {
-      throw new IllegalArgumentException("temperature must be positive: " + temperature);
-    }
+    this.options = Objects.requireNonNull(options, "options");
     PatchLabels.checkPairs(features, masks, "reference");
+    int ignore = options.ignoreLabel();
     int d = features.get(0).dimension();
     long n = 0;
     for (int i = 0; i < masks.size(); i++) {
@@ -80,54 +112,71 @@ public final class LabelTransferSegmenter extends Segmenter {
                 + ", reference 0 "
                 + d);
       }
-      if (m.count(0) == m.height() * m.width()) {
+      int unlabelled = m.count(0) + (ignore > 0 ? m.count(ignore) : 0);
+      if (unlabelled == m.height() * m.width()) {
         throw new IllegalArgumentException(
             "reference mask "
                 + i
                 + " ("
                 + PatchLabels.size(m.height(), m.width())
-                + ") has no labelled pixel: every pixel is background (0)");
+                + ") has no labelled pixel: every pixel is background (0)"
+                + (ignore > 0 ? " or ignored (" + ignore + ")" : ""));
       }
       n += (long) f.height() * f.width();
     }
     if (n > Integer.MAX_VALUE / 64) {
       throw new IllegalArgumentException("too many reference patches: " + n);
     }
-    this.labels = PatchLabels.labels(masks);
+    this.labels = PatchLabels.labels(masks, ignore);
     this.dim = d;
-    this.count = (int) n;
-    this.k = k;
-    this.temperature = temperature;
-    this.bank = new float[PackedBank.length(count, d)];
-    this.referenceScores = new float[count * labels.length];
-    float[] row = new float[d];
+    int k = labels.length;
+    // Soft labels of the patches that have a counted pixel, in order; the others do not vote.
+    float[] scores = new float[(int) n * k];
+    float[] vectors = new float[(int) n * d];
     int slot = 0;
     for (int i = 0; i < masks.size(); i++) {
       PatchFeatures f = features.get(i);
-      float[] soft = PatchLabels.areaFractions(masks.get(i), f, preprocessing, labels);
-      float[] normalized = PatchLabels.normalized(f);
       int cells = f.height() * f.width();
-      System.arraycopy(soft, 0, referenceScores, slot * labels.length, soft.length);
-      for (int c = 0; c < cells; c++, slot++) {
-        System.arraycopy(normalized, c * d, row, 0, d);
-        PackedBank.put(bank, slot, row, d);
+      boolean[] counted = new boolean[cells];
+      float[] soft =
+          PatchLabels.areaFractions(masks.get(i), f, preprocessing, labels, ignore, counted);
+      float[] normalized = PatchLabels.normalized(f);
+      for (int c = 0; c < cells; c++) {
+        if (counted[c]) {
+          System.arraycopy(soft, c * k, scores, slot * k, k);
+          System.arraycopy(normalized, c * d, vectors, slot * d, d);
+          slot++;
+        }
       }
+    }
+    if (slot == 0) {
+      throw new IllegalArgumentException(
+          "no reference patch shows a pixel that is not ignored (" + ignore + ")");
+    }
+    this.count = slot;
+    this.referenceScores = java.util.Arrays.copyOf(scores, slot * k);
+    this.bank = new float[PackedBank.length(count, d)];
+    float[] row = new float[d];
+    for (int s = 0; s < count; s++) {
+      System.arraycopy(vectors, s * d, row, 0, d);
+      PackedBank.put(bank, s, row, d);
     }
   }
 
   /**
-   * A segmenter from annotated reference frames, with the default {@code k} and temperature.
+   * A segmenter from annotated reference frames, with the {@link Options#defaults() default
+   * options}.
    *
    * @param encoder the encoder; not owned, used for the references now and every frame later
    * @param frames the reference frames; read, not kept
    * @param masks one mask per frame, of its upright size ({@code uprightHeight x uprightWidth})
    * @return the segmenter
    * @throws EdgeSslException when the encoder fails
-   * @throws IllegalArgumentException as {@link #create(Encoder, List, List, int, float)}
+   * @throws IllegalArgumentException as {@link #create(Encoder, List, List, Options)}
    */
   public static LabelTransferSegmenter create(Encoder encoder, List<Frame> frames, List<Mask> masks)
       throws EdgeSslException {
-    return create(encoder, frames, masks, DEFAULT_K, DEFAULT_TEMPERATURE);
+    return create(encoder, frames, masks, Options.defaults());
   }
 
   /**
@@ -136,16 +185,15 @@ public final class LabelTransferSegmenter extends Segmenter {
    * @param encoder the encoder; not owned, used for the references now and every frame later
    * @param frames the reference frames; read, not kept
    * @param masks one mask per frame, of its upright size ({@code uprightHeight x uprightWidth})
-   * @param k the number of reference patches voting for each target patch, at least 1
-   * @param temperature the temperature {@code T} of the weights {@code exp(s / T)}, positive
+   * @param options k, temperature and ignore label
    * @return the segmenter
    * @throws EdgeSslException when the encoder fails
    * @throws IllegalArgumentException when there are no references, the frames and masks differ in
-   *     number, a mask's size is not its frame's (the message names both), a mask has no pixel
-   *     other than background (0), or {@code k} or the temperature is out of range
+   *     number, a mask's size is not its frame's (the message names both), or a mask has no pixel
+   *     other than background (0) and the ignore label
    */
   public static LabelTransferSegmenter create(
-      Encoder encoder, List<Frame> frames, List<Mask> masks, int k, float temperature)
+      Encoder encoder, List<Frame> frames, List<Mask> masks, Options options)
       throws EdgeSslException {
     Objects.requireNonNull(encoder, "encoder");
     PatchLabels.checkPairs(frames, masks, "reference");
@@ -168,8 +216,7 @@ public final class LabelTransferSegmenter extends Segmenter {
         encoder.manifest().preprocessing(),
         encoder.features(frames),
         List.copyOf(masks),
-        k,
-        temperature);
+        options);
   }
 
   /**
@@ -179,20 +226,18 @@ public final class LabelTransferSegmenter extends Segmenter {
    * @param preprocessing the preprocessing the features were computed with
    * @param features the reference frames' patch features; read, not kept
    * @param masks one mask per reference, of its frame's upright size
-   * @param k the number of reference patches voting for each target patch, at least 1
-   * @param temperature the temperature {@code T} of the weights {@code exp(s / T)}, positive
+   * @param options k, temperature and ignore label
    * @return the segmenter
-   * @throws IllegalArgumentException as {@link #create(Encoder, List, List, int, float)}, or when
-   *     the features differ in dimension
+   * @throws IllegalArgumentException as {@link #create(Encoder, List, List, Options)}, or when the
+   *     features differ in dimension
    */
   public static LabelTransferSegmenter fromFeatures(
       Preprocessing preprocessing,
       List<PatchFeatures> features,
       List<Mask> masks,
-      int k,
-      float temperature) {
+      Options options) {
     return new LabelTransferSegmenter(
-        null, preprocessing, List.copyOf(features), List.copyOf(masks), k, temperature);
+        null, preprocessing, List.copyOf(features), List.copyOf(masks), options);
   }
 
   @Override
@@ -206,27 +251,18 @@ public final class LabelTransferSegmenter extends Segmenter {
   }
 
   /**
-   * The number of reference patches voting for each target patch.
+   * The options this segmenter was made with.
    *
-   * @return k
+   * @return the options
    */
-  public int k() {
-    return k;
+  public Options options() {
+    return options;
   }
 
   /**
-   * The temperature of the vote's weights.
+   * The number of reference patches that vote: those with at least one pixel not ignored.
    *
-   * @return T
-   */
-  public float temperature() {
-    return temperature;
-  }
-
-  /**
-   * The number of reference patches.
-   *
-   * @return the patches of all references
+   * @return the voting patches of all references
    */
   public int referencePatches() {
     return count;
@@ -244,14 +280,23 @@ public final class LabelTransferSegmenter extends Segmenter {
   public LabelScores scores(PatchFeatures features) {
     checkDimension(features);
     int n = features.height() * features.width();
-    int kk = Math.min(k, count);
+    int kk = Math.min(options.k(), count);
     float[] queries = PatchLabels.normalized(features);
     float[] topScores = new float[n * kk];
     int[] topSlots = new int[n * kk];
     KernelSupport.knn().searchPacked(bank, count, dim, queries, 0, n, kk, topScores, topSlots);
     float[] out = new float[n * labels.length];
     KernelSupport.segment()
-        .vote(topScores, topSlots, n, kk, referenceScores, count, labels.length, temperature, out);
+        .vote(
+            topScores,
+            topSlots,
+            n,
+            kk,
+            referenceScores,
+            count,
+            labels.length,
+            options.temperature(),
+            out);
     return LabelScores.wrap(features.height(), features.width(), labels, out);
   }
 
@@ -261,10 +306,8 @@ public final class LabelTransferSegmenter extends Segmenter {
         + count
         + " reference patches, labels "
         + java.util.Arrays.toString(labels)
-        + ", k "
-        + k
-        + ", T "
-        + temperature
+        + ", "
+        + options
         + "]";
   }
 }

@@ -22,22 +22,30 @@ final class PatchLabels {
     }
   }
 
-  /** The sorted labels present in any mask. */
-  static int[] labels(List<Mask> masks) {
+  /** The sorted labels present in any mask, but {@code ignore}. */
+  static int[] labels(List<Mask> masks, int ignore) {
     SortedSet<Integer> all = new TreeSet<>();
     for (Mask m : masks) {
       all.addAll(m.labels());
     }
+    all.remove(ignore);
     return all.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
    * The area fraction of each label (channel of {@code labels}) in each grid cell of {@code
    * features}' grid: the mask, at the frame's upright size, seen through the preprocessing (each
-   * input pixel shows its nearest frame pixel), counted per cell. Each cell's fractions sum to 1.
+   * input pixel shows its nearest frame pixel), counted per cell, pixels of the {@code ignore}
+   * label left out. Each cell's fractions sum to 1, or are all 0 when every pixel of the cell is
+   * ignored (then {@code counted[cell]} is false).
    */
   static float[] areaFractions(
-      Mask mask, PatchFeatures features, Preprocessing preprocessing, int[] labels) {
+      Mask mask,
+      PatchFeatures features,
+      Preprocessing preprocessing,
+      int[] labels,
+      int ignore,
+      boolean[] counted) {
     int gh = features.height();
     int gw = features.width();
     FrameGeometry g = new FrameGeometry(preprocessing, gh, gw, mask.height(), mask.width());
@@ -50,18 +58,35 @@ final class PatchLabels {
       int y = FrameGeometry.cell(a, g.inputHeight, gh);
       int row = rows[a] * mask.width();
       for (int b = 0; b < g.inputWidth; b++) {
+        int label = mask.at(row + cols[b]);
+        if (label == ignore) {
+          continue;
+        }
         int cell = y * gw + FrameGeometry.cell(b, g.inputWidth, gw);
-        int c = Arrays.binarySearch(labels, mask.at(row + cols[b]));
-        counts[cell * k + c]++;
+        counts[cell * k + Arrays.binarySearch(labels, label)]++;
         pixels[cell]++;
       }
     }
     for (int cell = 0; cell < gh * gw; cell++) {
-      for (int c = 0; c < k; c++) {
+      counted[cell] = pixels[cell] > 0;
+      for (int c = 0; c < k && counted[cell]; c++) {
         counts[cell * k + c] /= pixels[cell];
       }
     }
     return counts;
+  }
+
+  /** Checks an ignore label: {@link ConfusionMatrix#NO_IGNORE} or a label. */
+  static void checkIgnore(int ignore) {
+    if (ignore != ConfusionMatrix.NO_IGNORE && (ignore < 0 || ignore > Mask.MAX_LABEL)) {
+      throw new IllegalArgumentException(
+          "ignore label must be "
+              + ConfusionMatrix.NO_IGNORE
+              + " (none) or from 0 to "
+              + Mask.MAX_LABEL
+              + ": "
+              + ignore);
+    }
   }
 
   /** L2-normalizes {@code count} rows of {@code dim} floats of {@code src} into {@code dst}. */

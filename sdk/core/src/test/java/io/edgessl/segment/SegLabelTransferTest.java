@@ -14,13 +14,14 @@ import org.junit.jupiter.api.Test;
 class SegLabelTransferTest {
   static final int D = 8;
   static final float[] CENTRES = Synthetic.centres(3, D, 1);
+  static final LabelTransferSegmenter.Options OPTIONS = LabelTransferSegmenter.Options.defaults();
 
   /** Reference: left half (cells x < 2) looks like centre 0 and is labelled 0, right half 1 / 1. */
   static LabelTransferSegmenter leftRight() {
     PatchFeatures ref = Synthetic.grid(4, 4, CENTRES, D, (y, x) -> x < 2 ? 0 : 1, 0.05f, 2);
     Mask mask = Synthetic.mask(64, 64, (y, x) -> x < 32 ? 0 : 1);
     return LabelTransferSegmenter.fromFeatures(
-        Synthetic.STRETCH_64, List.of(ref), List.of(mask), 5, 0.07f);
+        Synthetic.STRETCH_64, List.of(ref), List.of(mask), OPTIONS);
   }
 
   @Test
@@ -50,14 +51,23 @@ class SegLabelTransferTest {
   void softLabelsFollowTheAreaOfEachLabel() {
     // Label 5 covers a quarter of cell (0, 0) (an 8 x 8 corner): that cell's soft label is
     // 0.75 label 0 + 0.25 label 5, and a target identical to the reference gets it back (k = 1).
+    // Label 255, ignored, covers all of cell (3, 0), which does not vote, and half of cell
+    // (3, 1), whose other half, label 0, is then all it counts.
     PatchFeatures ref =
         Synthetic.grid(4, 4, Synthetic.centres(16, 16, 4), 16, (y, x) -> y * 4 + x, 0, 0);
-    Mask mask = Synthetic.mask(64, 64, (y, x) -> y < 8 && x < 8 ? 5 : x < 32 ? 0 : 1);
+    Mask mask =
+        Synthetic.mask(
+            64, 64, (y, x) -> y < 8 && x < 8 ? 5 : y >= 48 && x < 24 ? 255 : x < 32 ? 0 : 1);
     LabelTransferSegmenter s =
         LabelTransferSegmenter.fromFeatures(
-            Synthetic.STRETCH_64, List.of(ref), List.of(mask), 1, 0.07f);
+            Synthetic.STRETCH_64,
+            List.of(ref),
+            List.of(mask),
+            new LabelTransferSegmenter.Options(1, 0.07f, 255));
     assertArrayEquals(new int[] {0, 1, 5}, s.labels());
+    assertEquals(15, s.referencePatches());
     LabelScores scores = s.scores(ref);
+    assertEquals(1f, scores.score(3, 1, 0), 1e-6f);
     assertEquals(0.75f, scores.score(0, 0, 0), 1e-6f);
     assertEquals(0.25f, scores.score(0, 0, 5), 1e-6f);
     assertEquals(1f, scores.score(3, 3, 1), 1e-6f);
@@ -74,7 +84,7 @@ class SegLabelTransferTest {
             IllegalArgumentException.class,
             () ->
                 LabelTransferSegmenter.fromFeatures(
-                    Synthetic.STRETCH_64, List.of(ref), List.of(Mask.filled(64, 64, 0)), 5, 0.07f));
+                    Synthetic.STRETCH_64, List.of(ref), List.of(Mask.filled(64, 64, 0)), OPTIONS));
     assertEquals(
         "reference mask 0 (64x64) has no labelled pixel: every pixel is background (0)",
         e.getMessage());
@@ -83,14 +93,25 @@ class SegLabelTransferTest {
             IllegalArgumentException.class,
             () ->
                 LabelTransferSegmenter.fromFeatures(
-                    Synthetic.STRETCH_64, List.of(ref), List.of(), 5, 0.07f));
+                    Synthetic.STRETCH_64, List.of(ref), List.of(), OPTIONS));
     assertEquals("1 reference frames but 0 masks", e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 LabelTransferSegmenter.fromFeatures(
-                    Synthetic.STRETCH_64, List.of(ref), List.of(Mask.filled(8, 8, 1)), 0, 0.07f));
+                    Synthetic.STRETCH_64,
+                    List.of(ref),
+                    List.of(Synthetic.mask(64, 64, (y, x) -> x < 16 ? 0 : 255)),
+                    new LabelTransferSegmenter.Options(5, 0.07f, 255)));
+    assertEquals(
+        "reference mask 0 (64x64) has no labelled pixel: every pixel is background (0) or ignored"
+            + " (255)",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LabelTransferSegmenter.Options(0, 0.07f, ConfusionMatrix.NO_IGNORE));
     assertEquals("k must be at least 1: 0", e.getMessage());
     LabelTransferSegmenter s = leftRight();
     PatchFeatures other = Synthetic.grid(4, 4, Synthetic.centres(1, 4, 0), 4, (y, x) -> 0, 0, 0);

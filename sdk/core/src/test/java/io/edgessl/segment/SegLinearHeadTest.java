@@ -92,6 +92,40 @@ class SegLinearHeadTest {
   }
 
   @Test
+  void ignoresTheIgnoreLabel() {
+    // The masks of trained() with a 255 border 4 pixels wide around every cell (VOC style): the
+    // labels stay 0, 2 and 7 and the head still separates them.
+    List<PatchFeatures> features =
+        List.of(
+            Synthetic.grid(4, 4, CENTRES, D, layout(0), 0.1f, 1),
+            Synthetic.grid(4, 4, CENTRES, D, layout(1), 0.1f, 2));
+    List<Mask> masks =
+        List.of(
+            Synthetic.mask(64, 64, (y, x) -> bordered(0, y, x)),
+            Synthetic.mask(64, 64, (y, x) -> bordered(1, y, x)));
+    LinearHeadSegmenter head =
+        LinearHeadSegmenter.train(
+            Synthetic.STRETCH_64,
+            features,
+            masks,
+            new LinearHeadSegmenter.Training(300, 0.05f, 1e-4f, 0, 255));
+    assertArrayEquals(new int[] {0, 2, 7}, head.labels());
+    PatchFeatures target = Synthetic.grid(4, 4, CENTRES, D, layout(2), 0.1f, 3);
+    assertEquals(
+        Synthetic.mask(4, 4, (y, x) -> new int[] {0, 2, 7}[layout(2).applyAsInt(y, x)]),
+        head.scores(target).argmax());
+  }
+
+  static int bordered(int f, int y, int x) {
+    int inY = y % 16;
+    int inX = x % 16;
+    if (inY < 2 || inY >= 14 || inX < 2 || inX >= 14) {
+      return 255;
+    }
+    return new int[] {0, 2, 7}[layout(f).applyAsInt(y / 16, x / 16)];
+  }
+
+  @Test
   void needsTwoLabels() {
     PatchFeatures f = Synthetic.grid(4, 4, CENTRES, D, (y, x) -> 0, 0.1f, 1);
     IllegalArgumentException e =
@@ -107,6 +141,7 @@ class SegLinearHeadTest {
         "the training masks hold only label 3: a classifier needs at least two labels",
         e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> new LinearHeadSegmenter.Training(0, 0.1f, 0, 0));
+        IllegalArgumentException.class,
+        () -> new LinearHeadSegmenter.Training(0, 0.1f, 0, 0, ConfusionMatrix.NO_IGNORE));
   }
 }
