@@ -9,6 +9,7 @@ module io.edgessl.core {
   exports io.edgessl.image;
   exports io.edgessl.knn;
   exports io.edgessl.metrics;
+  exports io.edgessl.segment;
   exports io.edgessl.spi;
   exports io.edgessl.internal.io to
       io.edgessl.onnx,

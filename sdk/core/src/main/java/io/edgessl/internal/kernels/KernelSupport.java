@@ -4,6 +4,7 @@ import io.edgessl.internal.Providers;
 import io.edgessl.spi.ImageKernels;
 import io.edgessl.spi.KernelsProvider;
 import io.edgessl.spi.KnnKernels;
+import io.edgessl.spi.SegmentKernels;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +15,10 @@ import java.util.function.Function;
 /**
  * Chooses the kernels of each domain once per JVM: the highest-ranked {@link KernelsProvider} that
  * offers kernels for the domain and can run here, else the pure-Java ones ({@link JavaKernels},
- * {@link JavaImageKernels}). When a faster provider is present but cannot run, one line at level
- * WARNING says why and how to fix it (the pattern of Lucene's {@code VectorizationProvider}); a
- * provider that cannot even be loaded (a class file for a newer Java, a missing class: any {@link
- * LinkageError}) is skipped with one line too.
+ * {@link JavaImageKernels}, {@link JavaSegmentKernels}). When a faster provider is present but
+ * cannot run, one line at level WARNING says why and how to fix it (the pattern of Lucene's {@code
+ * VectorizationProvider}); a provider that cannot even be loaded (a class file for a newer Java, a
+ * missing class: any {@link LinkageError}) is skipped with one line too.
  *
  * <p>The system property {@code edgessl.kernels} forces a choice: {@code java} for the pure-Java
  * kernels, or a provider's name; a forced provider that cannot run is an error, not a fallback.
@@ -37,6 +38,7 @@ public final class KernelSupport {
 
   private static volatile KnnKernels knn;
   private static volatile ImageKernels image;
+  private static volatile SegmentKernels segment;
 
   /** The failure message of each provider tried and failed, so that each logs once. */
   private static final java.util.Map<KernelsProvider, String> FAILED =
@@ -82,6 +84,30 @@ public final class KernelSupport {
     return k;
   }
 
+  /**
+   * The segmentation kernels this JVM uses, chosen on the first call.
+   *
+   * @throws IllegalStateException when {@code -Dedgessl.kernels} names kernels that cannot run
+   */
+  public static SegmentKernels segment() {
+    SegmentKernels k = segment;
+    if (k == null) {
+      synchronized (KernelSupport.class) {
+        k = segment;
+        if (k == null) {
+          k =
+              select(
+                  forced(),
+                  Holder.PROVIDERS,
+                  KernelsProvider::segment,
+                  JavaSegmentKernels.instance());
+          segment = k;
+        }
+      }
+    }
+    return k;
+  }
+
   private static String forced() {
     return System.getProperty(PROPERTY, "").trim();
   }
@@ -94,6 +120,11 @@ public final class KernelSupport {
   /** The pure-Java image kernels, whatever {@link #image()} chose. */
   public static ImageKernels javaImage() {
     return JavaImageKernels.instance();
+  }
+
+  /** The pure-Java segmentation kernels, whatever {@link #segment()} chose. */
+  public static SegmentKernels javaSegment() {
+    return JavaSegmentKernels.instance();
   }
 
   /**
@@ -109,6 +140,11 @@ public final class KernelSupport {
   /** k-NN kernels by name, as {@link #image(String)}. */
   public static KnnKernels knn(String name) {
     return byName(name, KernelsProvider::knn, knn(), JavaKernels.instance());
+  }
+
+  /** Segmentation kernels by name, as {@link #image(String)}. */
+  public static SegmentKernels segment(String name) {
+    return byName(name, KernelsProvider::segment, segment(), JavaSegmentKernels.instance());
   }
 
   private static <K> K byName(
@@ -140,7 +176,13 @@ public final class KernelSupport {
   }
 
   private static String nameOf(Object kernels) {
-    return kernels instanceof KnnKernels k ? k.name() : ((ImageKernels) kernels).name();
+    if (kernels instanceof KnnKernels k) {
+      return k.name();
+    }
+    if (kernels instanceof SegmentKernels k) {
+      return k.name();
+    }
+    return ((ImageKernels) kernels).name();
   }
 
   static List<KernelsProvider> load() {
