@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.edgessl.spi.KernelsProvider;
 import io.edgessl.spi.SegmentKernels;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The Java segmentation kernels against hand-computed values, and their argument checks. */
@@ -74,6 +77,93 @@ class SegmentKernelsTest {
                     0.1f,
                     new int[2]));
     assertEquals("guide hold 1 values, 2 needed", e.getMessage());
+  }
+
+  @Test
+  void aProviderOffersSegmentKernelsSeparately() {
+    // A provider of k-NN kernels only leaves segmentation to the Java kernels; one that offers
+    // segmentation kernels is chosen for them.
+    KernelsProvider knnOnly = new KernelSupportTest.KnnOnly();
+    assertSame(
+        JavaSegmentKernels.instance(),
+        KernelSupport.select(
+            "", List.of(knnOnly), KernelsProvider::segment, JavaSegmentKernels.instance()));
+    SegmentKernels stub = new Stub();
+    KernelsProvider p =
+        new KernelsProvider() {
+          @Override
+          public int rank() {
+            return 10;
+          }
+
+          @Override
+          public String name() {
+            return "seg";
+          }
+
+          @Override
+          public Optional<SegmentKernels> segment() {
+            return Optional.of(stub);
+          }
+        };
+    assertSame(
+        stub,
+        KernelSupport.select(
+            "", List.of(p), KernelsProvider::segment, JavaSegmentKernels.instance()));
+    assertSame(
+        JavaSegmentKernels.instance(),
+        KernelSupport.select(
+            "java", List.of(p), KernelsProvider::segment, JavaSegmentKernels.instance()));
+  }
+
+  /** Segmentation kernels that do nothing, for selection tests. */
+  static final class Stub implements SegmentKernels {
+    @Override
+    public String name() {
+      return "stub";
+    }
+
+    @Override
+    public void vote(
+        float[] topScores,
+        int[] topSlots,
+        int queryCount,
+        int k,
+        float[] referenceScores,
+        int referenceCount,
+        int classes,
+        float temperature,
+        float[] out) {}
+
+    @Override
+    public void upsampleArgmax(
+        float[] scores,
+        int gridHeight,
+        int gridWidth,
+        int classes,
+        float[] rowCoords,
+        float[] colCoords,
+        int height,
+        int width,
+        int[] out) {}
+
+    @Override
+    public void jointBilateral(
+        float[] scores,
+        int gridHeight,
+        int gridWidth,
+        int classes,
+        float[] gridGuide,
+        float[] guide,
+        int channels,
+        float[] rowCoords,
+        float[] colCoords,
+        int height,
+        int width,
+        int radius,
+        float sigmaSpatial,
+        float sigmaRange,
+        int[] out) {}
   }
 
   @Test
