@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
       ExportCommand.class,
       io.edgessl.tools.importer.ImportCommand.class,
       io.edgessl.tools.index.IndexCommand.class,
+      io.edgessl.tools.data.DataCommand.class,
       BenchCommand.class,
       InfoCommand.class,
       BundleCommand.class,
