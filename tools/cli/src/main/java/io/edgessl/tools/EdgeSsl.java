@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       ExportCommand.class,
       io.edgessl.tools.importer.ImportCommand.class,
+      io.edgessl.tools.segment.SegmentCommand.class,
       io.edgessl.tools.index.IndexCommand.class,
       io.edgessl.tools.data.DataCommand.class,
       BenchCommand.class,

@@ -160,4 +160,95 @@ class SegEvalCliTest {
     assertEquals(EdgeSsl.EXIT_FAILURE, corrupt.code(), corrupt.err());
     assertTrue(corrupt.err().contains(png.toString()), corrupt.err());
   }
+
+  @Test
+  void segmentAnImageFromAnAnnotatedReference() throws Exception {
+    Path bundle = dir.resolve("dino.edgessl");
+    assertEquals(
+        0,
+        run(
+                "import",
+                ImportFixtures.fixture("dino_vits16.onnx").toString(),
+                "-o",
+                bundle.toString())
+            .code());
+    DavisDataset ds = DavisDataset.open(scenes);
+    DavisDataset.Sequence ref = ds.split("train").get(0);
+    DavisDataset.Sequence target = ds.split("test").get(0);
+    Path out = dir.resolve("mask.png");
+    Run r =
+        run(
+            "segment",
+            ds.imageFile(target, 0).toString(),
+            "--model",
+            bundle.toString(),
+            "--reference",
+            ds.imageFile(ref, 0).toString(),
+            "--mask",
+            ds.annotationFile(ref, 0).toString(),
+            "-o",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    java.awt.image.BufferedImage m = io.edgessl.train.scenes.Images.read(out);
+    assertEquals(64, m.getWidth());
+    byte[] labels = io.edgessl.train.scenes.Images.indices(m, out);
+    java.util.Set<Integer> refLabels = new java.util.HashSet<>();
+    for (byte b : ds.annotation(ref, 0).labels()) {
+      refLabels.add(b & 0xff);
+    }
+    for (byte b : labels) {
+      assertTrue(refLabels.contains(b & 0xff), "label " + (b & 0xff) + " not in the reference");
+    }
+
+    // An empty reference mask, a reference of another size, a damaged mask.
+    Path empty = dir.resolve("empty.png");
+    Files.write(empty, io.edgessl.train.scenes.Images.indexedPng(new byte[64 * 64], 64, 64));
+    Run e =
+        run(
+            "segment",
+            ds.imageFile(target, 0).toString(),
+            "--model",
+            bundle.toString(),
+            "--reference",
+            ds.imageFile(ref, 0).toString(),
+            "--mask",
+            empty.toString(),
+            "-o",
+            dir.resolve("e.png").toString());
+    assertEquals(EdgeSsl.EXIT_USAGE, e.code(), e.err());
+    assertTrue(e.err().contains("references:"), e.err());
+    Path small = dir.resolve("small.png");
+    Files.write(small, io.edgessl.train.scenes.Images.indexedPng(new byte[32 * 32], 32, 32));
+    Run s =
+        run(
+            "segment",
+            small.toString(),
+            "--model",
+            bundle.toString(),
+            "--reference",
+            ds.imageFile(ref, 0).toString(),
+            "--mask",
+            ds.annotationFile(ref, 0).toString(),
+            "-o",
+            dir.resolve("s.png").toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, s.code(), s.err());
+    assertTrue(s.err().contains("32x32") && s.err().contains("64x64"), s.err());
+    Path bad = dir.resolve("bad.png");
+    Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    Run b =
+        run(
+            "segment",
+            ds.imageFile(target, 0).toString(),
+            "--model",
+            bundle.toString(),
+            "--reference",
+            ds.imageFile(ref, 0).toString(),
+            "--mask",
+            bad.toString(),
+            "-o",
+            dir.resolve("b.png").toString());
+    assertEquals(EdgeSsl.EXIT_FAILURE, b.code(), b.err());
+    assertTrue(b.err().contains(bad.toString()), b.err());
+    assertTrue(!Files.exists(dir.resolve("e.png")) && !Files.exists(dir.resolve("b.png")));
+  }
 }
