@@ -197,10 +197,11 @@ public final class DataScenesCommand implements Callable<Integer> {
         bg.skipped().isEmpty() ? "" : " (" + bg.skipped().size() + " skipped)");
     o.printf(
         Locale.ROOT,
-        "loading %.1f s, generating %.1f s (%d threads); see %s%n",
+        "loading %.1f s, generating %.1f s (%d thread%s); see %s%n",
         loadSeconds,
         s.seconds(),
         n,
+        n == 1 ? "" : "s",
         out.resolve("scenes.json"));
     return 0;
   }

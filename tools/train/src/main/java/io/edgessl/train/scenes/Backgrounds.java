@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 /**
  * The photos that scene backgrounds are cut from: the JPEG and PNG files directly in one folder,
  * decoded once (shrunk by whole factors when much larger than the scenes need) and split between
- * train, val and test by a hash of their file names, so test scenes have backgrounds no training
- * scene has.
+ * train, val and test by a hash of their names, series kept together (see {@link #split}), so test
+ * scenes have backgrounds no training scene has.
  */
 public final class Backgrounds {
   /** Where Debian's {@code opencv-doc} package puts the example images of OpenCV's samples. */
@@ -137,16 +137,72 @@ public final class Backgrounds {
               + dir
               + ": scenes need at least 3, so that train, val and test backgrounds differ");
     }
-    // Order by a hash of the name: the split depends on the names, not on their alphabet.
-    usable.sort(Comparator.comparing((Photo p) -> sha256(p.name())).thenComparing(Photo::name));
-    int n = usable.size();
-    int nTest = Math.max(1, Math.round(n * 0.2f));
-    int nVal = Math.max(1, Math.round(n * 0.15f));
-    Map<SceneSplit, List<Photo>> m = new EnumMap<>(SceneSplit.class);
-    m.put(SceneSplit.TEST, sortedByName(usable.subList(0, nTest)));
-    m.put(SceneSplit.VAL, sortedByName(usable.subList(nTest, nTest + nVal)));
-    m.put(SceneSplit.TRAIN, sortedByName(usable.subList(nTest + nVal, n)));
+    Map<SceneSplit, List<Photo>> m = split(usable);
     return new Backgrounds(dir, m, List.copyOf(skipped));
+  }
+
+  /**
+   * Splits photos three ways, about 20% test, 15% val, the rest train, by a hash of their
+   * {@linkplain #family family} so that stereo pairs and series (aloeL / aloeR, left01 / right01,
+   * basketball1 / basketball2) stay in one split; by a hash of each name when there are fewer than
+   * three families.
+   */
+  static Map<SceneSplit, List<Photo>> split(List<Photo> usable) {
+    Map<String, List<Photo>> families = new java.util.TreeMap<>();
+    for (Photo p : usable) {
+      families.computeIfAbsent(family(p.name()), k -> new ArrayList<>()).add(p);
+    }
+    if (families.size() < 3) {
+      families.clear();
+      for (Photo p : usable) {
+        families.put(p.name(), new ArrayList<>(List.of(p)));
+      }
+    }
+    List<String> keys = new ArrayList<>(families.keySet());
+    keys.sort(
+        Comparator.<String, String>comparing(Backgrounds::sha256)
+            .thenComparing(Comparator.naturalOrder()));
+    int n = usable.size();
+    int wantTest = Math.max(1, Math.round(n * 0.2f));
+    int wantVal = Math.max(1, Math.round(n * 0.15f));
+    List<Photo> test = new ArrayList<>();
+    List<Photo> val = new ArrayList<>();
+    List<Photo> train = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      List<Photo> f = families.get(keys.get(i));
+      int left = keys.size() - i; // families not yet placed, this one included
+      if (test.size() < wantTest && left >= 3) {
+        test.addAll(f);
+      } else if (val.size() < wantVal && left >= 2) {
+        val.addAll(f);
+      } else {
+        train.addAll(f);
+      }
+    }
+    Map<SceneSplit, List<Photo>> m = new EnumMap<>(SceneSplit.class);
+    m.put(SceneSplit.TRAIN, sortedByName(train));
+    m.put(SceneSplit.VAL, sortedByName(val));
+    m.put(SceneSplit.TEST, sortedByName(test));
+    return m;
+  }
+
+  /**
+   * The series a photo belongs to, from its name: final capitals after a small letter dropped
+   * ({@code aloeL}, {@code aloeGT}), only what comes before the first {@code _} or {@code -} kept
+   * ({@code ela_original} and {@code ela_modified}, {@code box} and {@code box_in_scene}), lower
+   * case, digits dropped, a leading or trailing {@code left} / {@code right} dropped ({@code
+   * left01}, {@code right07}).
+   */
+  static String family(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    String k = dot > 0 ? fileName.substring(0, dot) : fileName;
+    k = k.replaceAll("(?<=\\p{Ll})\\p{Lu}+$", "");
+    int cut = k.replaceAll("[-]", "_").indexOf('_');
+    if (cut > 0) {
+      k = k.substring(0, cut);
+    }
+    k = k.toLowerCase(Locale.ROOT).replaceAll("[0-9]+", "");
+    return k.replaceAll("^(left|right)|(left|right)$", "").strip();
   }
 
   private static List<Photo> sortedByName(List<Photo> photos) {

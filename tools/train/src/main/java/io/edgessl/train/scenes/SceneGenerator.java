@@ -296,8 +296,8 @@ public final class SceneGenerator {
       m.fmClass = src.labels()[m.index];
       m.side = objectSide(rng);
       m.scale = m.side / Math.max(src.width(), src.height());
-      m.x = uniform(rng, 0, w);
-      m.y = uniform(rng, 0, h);
+      m.x = uniform(rng, 0.15 * w, 0.85 * w);
+      m.y = uniform(rng, 0.15 * h, 0.85 * h);
       double speed = uniform(rng, 0.015, 0.04) * s;
       double dir = uniform(rng, 0, 2 * Math.PI);
       m.vx = speed * StrictMath.cos(dir);
@@ -368,20 +368,23 @@ public final class SceneGenerator {
     return new VideoLabels(slotLabels, List.copyOf(instances));
   }
 
-  /** One frame of motion: a small random acceleration, a pull back once well out of the frame. */
+  /**
+   * One frame of motion: a small random acceleration, and a pull back towards the frame once the
+   * centre has left it (small or fast objects leave entirely before they turn; large ones stay
+   * partly in view).
+   */
   private static void step(SplittableRandom rng, Mover m, int w, int h, double s) {
     double ax = uniform(rng, -1, 1) * 0.0015 * s;
     double ay = uniform(rng, -1, 1) * 0.0015 * s;
-    double margin = 0.6 * m.side;
-    double pull = 0.003 * s;
-    if (m.x < -margin) {
+    double pull = 0.004 * s;
+    if (m.x < 0) {
       ax += pull;
-    } else if (m.x > w + margin) {
+    } else if (m.x > w) {
       ax -= pull;
     }
-    if (m.y < -margin) {
+    if (m.y < 0) {
       ay += pull;
-    } else if (m.y > h + margin) {
+    } else if (m.y > h) {
       ay -= pull;
     }
     m.vx += ax;

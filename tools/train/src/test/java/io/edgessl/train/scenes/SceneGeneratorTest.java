@@ -373,6 +373,41 @@ class SceneGeneratorTest {
   }
 
   @Test
+  void seriesOfPhotosStayInOneSplit() throws Exception {
+    assertEquals("aloe", Backgrounds.family("aloeL.jpg"));
+    assertEquals("aloe", Backgrounds.family("aloeR.jpg"));
+    assertEquals("", Backgrounds.family("left01.jpg"));
+    assertEquals("", Backgrounds.family("right14.jpg"));
+    assertEquals("", Backgrounds.family("left.jpg"));
+    assertEquals("aloe", Backgrounds.family("aloeGT.png"));
+    assertEquals("blender", Backgrounds.family("Blender_Suzanne2.jpg"));
+    assertEquals("box", Backgrounds.family("box_in_scene.png"));
+    assertEquals("ela", Backgrounds.family("ela_original.jpg"));
+    assertEquals("opencv", Backgrounds.family("opencv-logo-white.png"));
+    assertEquals("imagetext", Backgrounds.family("imageTextN.png"));
+    Path bg = Files.createDirectory(dir.resolve("series"));
+    String[] names = {
+      "sea1", "sea2", "sea_3", "skyL", "skyR", "sand", "rock", "left01", "right01", "moss", "wood"
+    };
+    for (int i = 0; i < names.length; i++) {
+      SceneTestData.writePhoto(bg.resolve(names[i] + ".png"), i % 8);
+    }
+    Backgrounds b = Backgrounds.load(bg, 64, warnings::add);
+    Map<String, SceneSplit> where = new java.util.HashMap<>();
+    for (SceneSplit s : SceneSplit.values()) {
+      assertFalse(b.photos(s).isEmpty(), s.id());
+      for (Backgrounds.Photo p : b.photos(s)) {
+        assertEquals(null, where.put(p.name(), s));
+      }
+    }
+    assertEquals(names.length, where.size());
+    assertEquals(where.get("sea1.png"), where.get("sea2.png"));
+    assertEquals(where.get("sea1.png"), where.get("sea_3.png"));
+    assertEquals(where.get("skyL.png"), where.get("skyR.png"));
+    assertEquals(where.get("left01.png"), where.get("right01.png"));
+  }
+
+  @Test
   void bigPhotosAreShrunkByWholeFactors() {
     Backgrounds.Photo p = SceneTestData.constant("c", 0x102030);
     Backgrounds.Photo s = Backgrounds.shrink(p, 16);

@@ -68,20 +68,25 @@ public final class SceneTestData {
   public static Path writeBackgrounds(Path dir, int n) throws IOException {
     Files.createDirectories(dir);
     for (int k = 0; k < n; k++) {
-      int w = 120;
-      int h = 90;
-      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int r = (x * 2 + k * 40) & 0xff;
-          int g = (y * 2 + k * 25) & 0xff;
-          int b = ((x / (4 + k)) % 2 == 0) ? 60 + 10 * k : 200 - 10 * k;
-          img.setRGB(x, y, (r << 16) | (g << 8) | b);
-        }
-      }
-      ImageIO.write(img, "png", dir.resolve("photo-" + k + ".png").toFile());
+      writePhoto(dir.resolve("photo-" + k + ".png"), k);
     }
     return dir;
+  }
+
+  /** Writes one photo-like PNG, 120 x 90, pattern {@code k}. */
+  public static void writePhoto(Path file, int k) throws IOException {
+    int w = 120;
+    int h = 90;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int r = (x * 2 + k * 40) & 0xff;
+        int g = (y * 2 + k * 25) & 0xff;
+        int b = ((x / (4 + k)) % 2 == 0) ? 60 + 10 * k : 200 - 10 * k;
+        img.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    ImageIO.write(img, "png", file.toFile());
   }
 
   /** A photo of one colour. */
