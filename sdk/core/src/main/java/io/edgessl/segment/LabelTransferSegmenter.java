@@ -133,22 +133,7 @@ public final class LabelTransferSegmenter extends Segmenter {
     // Soft labels of the patches that have a counted pixel, in order; the others do not vote.
     float[] scores = new float[(int) n * k];
     float[] vectors = new float[(int) n * d];
-    int slot = 0;
-    for (int i = 0; i < masks.size(); i++) {
-      PatchFeatures f = features.get(i);
-      int cells = f.height() * f.width();
-      boolean[] counted = new boolean[cells];
-      float[] soft =
-          PatchLabels.areaFractions(masks.get(i), f, preprocessing, labels, ignore, counted);
-      float[] normalized = PatchLabels.normalized(f);
-      for (int c = 0; c < cells; c++) {
-        if (counted[c]) {
-          System.arraycopy(soft, c * k, scores, slot * k, k);
-          System.arraycopy(normalized, c * d, vectors, slot * d, d);
-          slot++;
-        }
-      }
-    }
+    int slot = PatchLabels.gather(features, masks, preprocessing, labels, ignore, vectors, scores);
     if (slot == 0) {
       throw new IllegalArgumentException(
           "no reference patch shows a pixel that is not ignored (" + ignore + ")");
@@ -197,20 +182,7 @@ public final class LabelTransferSegmenter extends Segmenter {
       throws EdgeSslException {
     Objects.requireNonNull(encoder, "encoder");
     PatchLabels.checkPairs(frames, masks, "reference");
-    for (int i = 0; i < frames.size(); i++) {
-      Frame f = frames.get(i);
-      Mask m = masks.get(i);
-      if (f.uprightHeight() != m.height() || f.uprightWidth() != m.width()) {
-        throw new IllegalArgumentException(
-            "reference mask "
-                + i
-                + " is "
-                + PatchLabels.size(m.height(), m.width())
-                + " but its frame is "
-                + PatchLabels.size(f.uprightHeight(), f.uprightWidth())
-                + " upright (height x width)");
-      }
-    }
+    PatchLabels.checkFrameSizes(frames, masks, "reference");
     return new LabelTransferSegmenter(
         encoder,
         encoder.manifest().preprocessing(),

@@ -130,20 +130,7 @@ public final class LinearHeadSegmenter extends Segmenter {
       throws EdgeSslException {
     Objects.requireNonNull(encoder, "encoder");
     PatchLabels.checkPairs(frames, masks, "training");
-    for (int i = 0; i < frames.size(); i++) {
-      Frame f = frames.get(i);
-      Mask m = masks.get(i);
-      if (f.uprightHeight() != m.height() || f.uprightWidth() != m.width()) {
-        throw new IllegalArgumentException(
-            "training mask "
-                + i
-                + " is "
-                + PatchLabels.size(m.height(), m.width())
-                + " but its frame is "
-                + PatchLabels.size(f.uprightHeight(), f.uprightWidth())
-                + " upright (height x width)");
-      }
-    }
+    PatchLabels.checkFrameSizes(frames, masks, "training");
     return train(
         encoder, encoder.manifest().preprocessing(), encoder.features(frames), masks, training);
   }
@@ -201,22 +188,8 @@ public final class LinearHeadSegmenter extends Segmenter {
     }
     float[] x = new float[(int) total * dim];
     float[] y = new float[(int) total * k];
-    int n = 0; // patches with a counted pixel, in order
-    for (int i = 0; i < features.size(); i++) {
-      PatchFeatures f = features.get(i);
-      int cells = f.height() * f.width();
-      boolean[] counted = new boolean[cells];
-      float[] soft =
-          PatchLabels.areaFractions(masks.get(i), f, preprocessing, labels, ignore, counted);
-      float[] normalized = PatchLabels.normalized(f);
-      for (int c = 0; c < cells; c++) {
-        if (counted[c]) {
-          System.arraycopy(normalized, c * dim, x, n * dim, dim);
-          System.arraycopy(soft, c * k, y, n * k, k);
-          n++;
-        }
-      }
-    }
+    // patches with a counted pixel, in order
+    int n = PatchLabels.gather(features, masks, preprocessing, labels, ignore, x, y);
     if (n == 0) {
       throw new IllegalArgumentException(
           "no training patch shows a pixel that is not ignored (" + ignore + ")");

@@ -1,6 +1,7 @@
 package io.edgessl.segment;
 
 import io.edgessl.encoder.PatchFeatures;
+import io.edgessl.image.Frame;
 import io.edgessl.image.Preprocessing;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,61 @@ final class PatchLabels {
       throw new IllegalArgumentException(
           features.size() + " " + what + " frames but " + masks.size() + " masks");
     }
+  }
+
+  /**
+   * Checks that each mask has its frame's upright size; {@code what} names the frames in the
+   * message ("reference", "training").
+   */
+  static void checkFrameSizes(List<Frame> frames, List<Mask> masks, String what) {
+    for (int i = 0; i < frames.size(); i++) {
+      Frame f = frames.get(i);
+      Mask m = masks.get(i);
+      if (f.uprightHeight() != m.height() || f.uprightWidth() != m.width()) {
+        throw new IllegalArgumentException(
+            what
+                + " mask "
+                + i
+                + " is "
+                + size(m.height(), m.width())
+                + " but its frame is "
+                + size(f.uprightHeight(), f.uprightWidth())
+                + " upright (height x width)");
+      }
+    }
+  }
+
+  /**
+   * Gathers the patches that show a counted pixel, in order: their L2-normalized features into
+   * {@code vectors} ({@code d} floats each) and their soft labels into {@code scores} ({@code
+   * labels.length} floats each). Returns how many.
+   */
+  static int gather(
+      List<PatchFeatures> features,
+      List<Mask> masks,
+      Preprocessing preprocessing,
+      int[] labels,
+      int ignore,
+      float[] vectors,
+      float[] scores) {
+    int k = labels.length;
+    int n = 0;
+    for (int i = 0; i < features.size(); i++) {
+      PatchFeatures f = features.get(i);
+      int d = f.dimension();
+      int cells = f.height() * f.width();
+      boolean[] counted = new boolean[cells];
+      float[] soft = areaFractions(masks.get(i), f, preprocessing, labels, ignore, counted);
+      float[] normalized = normalized(f);
+      for (int c = 0; c < cells; c++) {
+        if (counted[c]) {
+          System.arraycopy(normalized, c * d, vectors, n * d, d);
+          System.arraycopy(soft, c * k, scores, n * k, k);
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** The sorted labels present in any mask, but {@code ignore}. */
